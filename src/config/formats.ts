@@ -1,0 +1,79 @@
+// Format checkers for the convict schema. Each one is a plain function (convict calls it with the
+// value and expects a throw on a bad one) carrying a human description of what is allowed, so that
+// `config check` can say "allowed: an integer from 1 to 60" next to the bad value.
+
+/** `T` is the value type the check admits (phantom: only used by the Config type). */
+export type FormatCheck<T = unknown> = ((value: unknown) => void) & {
+  allowed: string;
+  kind: ValueKind;
+  readonly __type?: T;
+};
+export type ValueKind = 'int' | 'number' | 'boolean' | 'string' | 'enum';
+
+function make<T>(
+  kind: ValueKind,
+  allowed: string,
+  check: (value: unknown) => boolean,
+): FormatCheck<T> {
+  const fn = ((value: unknown) => {
+    if (!check(value)) throw new Error(`must be ${allowed}`);
+  }) as FormatCheck<T>;
+  fn.allowed = allowed;
+  fn.kind = kind;
+  return fn;
+}
+
+export function intIn(min: number, max: number): FormatCheck<number> {
+  return make(
+    'int',
+    `an integer from ${min} to ${max}`,
+    (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max,
+  );
+}
+
+export function numIn(min: number, max: number): FormatCheck<number> {
+  return make(
+    'number',
+    `a number from ${min} to ${max}`,
+    (v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max,
+  );
+}
+
+export function oneOf<T extends string | number>(values: readonly T[]): FormatCheck<T> {
+  return make<T>('enum', `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, (v) =>
+    values.includes(v as T),
+  );
+}
+
+export function bool(): FormatCheck<boolean> {
+  return make('boolean', 'true or false', (v) => typeof v === 'boolean');
+}
+
+/** A string matching `pattern` (whole string); `what` names the shape for the error text. */
+export function text(what: string, pattern?: RegExp): FormatCheck<string> {
+  return make('string', what, (v) => typeof v === 'string' && (pattern ? pattern.test(v) : true));
+}
+
+/** Identifier safe inside an MQTT topic level and a file name. */
+export const slug = (allowEmpty = false): FormatCheck<string> =>
+  text(
+    `${allowEmpty ? 'empty or ' : ''}1-64 characters of letters, digits, '-' or '_'`,
+    allowEmpty ? /^[A-Za-z0-9_-]{0,64}$/ : /^[A-Za-z0-9_-]{1,64}$/,
+  );
+
+/** Any string, including the empty one (paths, URLs checked elsewhere). */
+export const anyText = (what = 'a string'): FormatCheck<string> => text(what);
+
+/** MQTT topic prefix: no wildcards, no leading/trailing slash; empty means "derive it". */
+export const topicPrefix = (): FormatCheck<string> =>
+  text(
+    "empty (derived as classpulse/<room>/<device>) or topic levels without '+', '#', or a leading/trailing '/'",
+    /^$|^[^+#/\s][^+#\s]*[^+#/\s]$|^[^+#/\s]$/,
+  );
+
+/** mqtt://, mqtts://, ws://, wss:// URL, or the word `embedded` for the in-process demo broker. */
+export const brokerUrl = (): FormatCheck<string> =>
+  text(
+    "'embedded' or a URL such as mqtt://host:1883, mqtts://host:8883, ws://host/mqtt",
+    /^embedded$|^(mqtts?|wss?):\/\/[^\s/:]+(:\d{1,5})?(\/\S*)?$/,
+  );

@@ -1,0 +1,287 @@
+// The one config schema: defaults, documentation and validation all come from here.
+// config/classpulse.example.yaml mirrors it (a test keeps the two in step); environment variables
+// are derived from the key paths (camera.source -> CLASSPULSE_CAMERA_SOURCE, mqtt.tls.ca ->
+// CLASSPULSE_MQTT_TLS_CA). Units are in the key names (…Ms, …S, …Deg, …Px).
+import {
+  anyText,
+  bool,
+  brokerUrl,
+  type FormatCheck,
+  intIn,
+  numIn,
+  oneOf,
+  slug,
+  topicPrefix,
+} from './formats.js';
+
+export interface Leaf<T = string | number | boolean> {
+  doc: string;
+  format: FormatCheck<T>;
+  default: T;
+  sensitive?: boolean;
+}
+export interface Section {
+  [key: string]: Leaf | Section;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const DETECTOR_MODELS = ['ssd-mobilenetv1', 'blazeface', 'tiny-face-detector'] as const;
+
+const leaf = <T extends string | number | boolean>(
+  format: FormatCheck<T>,
+  def: NoInfer<T>,
+  doc: string,
+  sensitive = false,
+): Leaf<T> => ({ format, default: def, doc, ...(sensitive ? { sensitive } : {}) });
+
+export const schema = {
+  device: {
+    id: leaf(slug(), 'classpulse-1', 'Unique id of this box; used in MQTT topics and client id.'),
+    room: leaf(slug(), 'room-1', 'Room the box is mounted in; used in MQTT topics.'),
+    stateDir: leaf(
+      anyText('a directory path'),
+      '/var/lib/classpulse',
+      'Writable directory for the message queue, seq counter, gallery and snapshots.',
+    ),
+  },
+  camera: {
+    source: leaf(
+      anyText('a device index, /dev/videoN, a GStreamer pipeline, a file path or an rtsp:// URL'),
+      '0',
+      "Where frames come from: a V4L2 index ('0'), '/dev/video0', a GStreamer pipeline containing " +
+        "'!' and ending in appsink (e.g. libcamerasrc for the Pi CSI camera), a video file path, or rtsp://.",
+    ),
+    width: leaf(intIn(160, 3840), 1280, 'Requested capture width in pixels.'),
+    height: leaf(intIn(120, 2160), 720, 'Requested capture height in pixels.'),
+    fps: leaf(
+      numIn(0.5, 60),
+      10,
+      'Frame budget: frames processed per second at most; newer frames replace older ones.',
+    ),
+    realtime: leaf(
+      bool(),
+      true,
+      'File sources: pace frames at the file’s own frame rate, as a camera would deliver them.',
+    ),
+    onEnd: leaf(
+      oneOf(['stop', 'loop'] as const),
+      'stop',
+      "File sources: at the end of the file 'stop' the daemon cleanly or 'loop' back to the start.",
+    ),
+    reopenMinMs: leaf(intIn(50, 60_000), 500, 'First retry delay after the camera is lost.'),
+    reopenMaxMs: leaf(intIn(100, 600_000), 30_000, 'Retry delay cap (doubles up to this).'),
+  },
+  models: {
+    dir: leaf(
+      anyText('a directory path, or empty'),
+      '',
+      'Directory holding the ONNX models and manifest.json; empty means the models/ folder shipped with classpulse.',
+    ),
+    precision: leaf(oneOf(['int8', 'fp32'] as const), 'int8', 'Which build of each model to run.'),
+    threads: leaf(intIn(1, 16), 2, 'Threads per model session (intra-op).'),
+  },
+  detection: {
+    model: leaf(oneOf(DETECTOR_MODELS), 'ssd-mobilenetv1', 'Face detector model.'),
+    minScore: leaf(numIn(0.05, 0.99), 0.5, 'Detections below this confidence are ignored.'),
+    nmsIou: leaf(numIn(0.05, 0.95), 0.3, 'Overlap above which two detections are the same face.'),
+    intervalFrames: leaf(
+      intIn(1, 300),
+      5,
+      'Run the detector every N processed frames (sooner when a track is lost).',
+    ),
+    minFacePx: leaf(intIn(8, 512), 24, 'Faces narrower than this are ignored.'),
+    tiles: leaf(
+      intIn(1, 4),
+      1,
+      'Split the frame into N×N overlapping tiles for small, distant faces (1 = no tiling).',
+    ),
+  },
+  tracking: {
+    minIou: leaf(numIn(0.01, 0.95), 0.3, 'Least box overlap for a detection to continue a track.'),
+    lostKeepMs: leaf(
+      intIn(0, 3_600_000),
+      15_000,
+      'A lost track is kept this long so the student keeps the same id on return.',
+    ),
+    reidMaxDistance: leaf(
+      numIn(0.05, 2),
+      0.55,
+      'Largest embedding distance at which a new face is re-identified as a lost track.',
+    ),
+    embeddingRefreshMs: leaf(
+      intIn(500, 600_000),
+      10_000,
+      'Recompute a track’s embedding at most this often when nothing makes it uncertain.',
+    ),
+  },
+  blink: {
+    closedRatio: leaf(
+      numIn(0.1, 0.95),
+      0.65,
+      'Eyes count as closed when openness falls below this share of the person’s open-eye baseline.',
+    ),
+    openRatio: leaf(
+      numIn(0.15, 0.99),
+      0.8,
+      'Eyes count as open again above this share of the baseline (hysteresis; > closedRatio).',
+    ),
+    minBlinkMs: leaf(intIn(0, 1000), 40, 'Shorter closures are noise.'),
+    maxBlinkMs: leaf(intIn(100, 5000), 700, 'Longer closures are eyes-closed time, not blinks.'),
+    windowS: leaf(intIn(10, 3600), 60, 'Sliding window for blink counts and PERCLOS.'),
+    tiredBlinks: leaf(
+      intIn(1, 1000),
+      30,
+      'Blinks within the window that raise a "tired" alert (the original method’s threshold).',
+    ),
+    tiredPerclos: leaf(
+      numIn(0.01, 1),
+      0.15,
+      'PERCLOS (share of the window with eyes ≥80% closed) that raises a "tired" alert.',
+    ),
+    alertCooldownS: leaf(intIn(0, 86_400), 300, 'Least time between two tired alerts per student.'),
+  },
+  headTurn: {
+    yawDeg: leaf(numIn(5, 80), 25, 'Yaw beyond which the head counts as turned left/right.'),
+    releaseDeg: leaf(numIn(1, 75), 15, 'Yaw below which a turn has ended (hysteresis; < yawDeg).'),
+    minDwellMs: leaf(intIn(0, 10_000), 250, 'A turn must last this long to count.'),
+    windowS: leaf(intIn(10, 3600), 60, 'Sliding window for counting turns.'),
+    lookingAroundTurns: leaf(
+      intIn(1, 1000),
+      6,
+      'Turns within the window that raise a "looking around" alert.',
+    ),
+    alertCooldownS: leaf(intIn(0, 86_400), 120, 'Least time between two looking-around alerts.'),
+  },
+  expression: {
+    enabled: leaf(bool(), true, 'Recognise expressions.'),
+    intervalMs: leaf(
+      intIn(0, 60_000),
+      500,
+      'Run the expression model per track at most this often.',
+    ),
+    halfLifeMs: leaf(
+      intIn(0, 60_000),
+      1500,
+      'Smoothing half-life: older scores count half after this long.',
+    ),
+    minConfidence: leaf(
+      numIn(0, 1),
+      0.4,
+      'Below this smoothed confidence the expression is reported as "neutral".',
+    ),
+  },
+  identity: {
+    gallery: leaf(
+      anyText('a file path, or empty'),
+      '',
+      'Gallery of enrolled embeddings (mode 0600); empty means <device.stateDir>/gallery.json.',
+    ),
+    matchDistance: leaf(
+      numIn(0.05, 2),
+      0.5,
+      'Largest embedding distance to accept an enrolled student.',
+    ),
+    votes: leaf(intIn(1, 100), 3, 'Frames that must agree before a track takes an enrolled id.'),
+    pseudonymKeyFile: leaf(
+      anyText('a file path, or empty'),
+      '',
+      'File with a secret key; when set, published student ids are keyed pseudonyms.',
+    ),
+    keepSamples: leaf(
+      bool(),
+      false,
+      'Opt-in: keep recognised face crops on the device for later retraining.',
+    ),
+    maxSamples: leaf(intIn(1, 100_000), 500, 'Most kept samples on the device.'),
+    maxSampleAgeDays: leaf(intIn(1, 3650), 30, 'Kept samples older than this are deleted.'),
+  },
+  privacy: {
+    maxPayloadBytes: leaf(
+      intIn(256, 65_536),
+      4096,
+      'The publisher refuses any message larger than this.',
+    ),
+    snapshots: leaf(
+      bool(),
+      true,
+      'Allow the snapshot command to write an annotated frame on the device (never sent).',
+    ),
+  },
+  mqtt: {
+    url: leaf(brokerUrl(), 'mqtt://localhost:1883', "Broker URL, or 'embedded' (demo)."),
+    baseTopic: leaf(topicPrefix(), '', 'Topic prefix; empty means classpulse/<room>/<device>.'),
+    clientId: leaf(slug(true), '', 'MQTT client id; empty means classpulse-<device.id>.'),
+    username: leaf(anyText(), '', 'Broker user name.'),
+    password: leaf(anyText(), '', 'Broker password (prefer passwordFile).', true),
+    passwordFile: leaf(anyText('a file path, or empty'), '', 'File holding the broker password.'),
+    protocolVersion: leaf(oneOf([4, 5] as const), 5, 'MQTT 3.1.1 (4) or MQTT 5 (5).'),
+    keepaliveS: leaf(intIn(5, 3600), 30, 'Keep-alive interval.'),
+    sessionExpiryS: leaf(
+      intIn(0, 604_800),
+      3600,
+      'MQTT 5 session expiry: how long the broker keeps our session while we are away.',
+    ),
+    reconnectMinMs: leaf(intIn(100, 60_000), 1000, 'First reconnect delay.'),
+    reconnectMaxMs: leaf(intIn(100, 600_000), 30_000, 'Reconnect delay cap.'),
+    queueMaxMessages: leaf(
+      intIn(100, 10_000_000),
+      100_000,
+      'Bound of the on-disk queue of unsent QoS1 messages; oldest state messages go first.',
+    ),
+    heartbeatS: leaf(intIn(1, 3600), 30, 'Per-student state is re-sent at least this often.'),
+    classIntervalS: leaf(intIn(1, 3600), 10, 'Class summary interval.'),
+    tls: {
+      ca: leaf(anyText('a file path, or empty'), '', 'CA certificate file (PEM).'),
+      cert: leaf(anyText('a file path, or empty'), '', 'Client certificate file (PEM).'),
+      key: leaf(anyText('a file path, or empty'), '', 'Client key file (PEM).'),
+      rejectUnauthorized: leaf(bool(), true, 'Verify the broker certificate.'),
+    },
+  },
+  health: {
+    intervalS: leaf(intIn(1, 3600), 30, 'Health telemetry interval.'),
+    watchdogStallMs: leaf(
+      intIn(1000, 600_000),
+      20_000,
+      'Frames must progress at least this often for the systemd watchdog to be fed.',
+    ),
+    adapt: leaf(bool(), true, 'Degrade work when the frame budget is missed or the CPU throttles.'),
+  },
+  log: {
+    level: leaf(oneOf(LOG_LEVELS), 'info', 'Log level.'),
+    format: leaf(
+      oneOf(['auto', 'json', 'pretty'] as const),
+      'auto',
+      "'auto' is readable on a terminal and JSON otherwise (journald).",
+    ),
+    statsIntervalS: leaf(intIn(0, 3600), 10, 'Periodic stats line; 0 turns it off.'),
+  },
+} satisfies Section;
+
+export function isLeaf(node: Leaf | Section): node is Leaf {
+  return typeof (node as Leaf).format === 'function' && 'default' in node;
+}
+
+/** Every leaf with its dotted path, in schema order. */
+export function leaves(node: Section = schema, prefix = ''): Array<[string, Leaf]> {
+  const out: Array<[string, Leaf]> = [];
+  for (const [key, child] of Object.entries(node)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isLeaf(child)) out.push([path, child]);
+    else out.push(...leaves(child, path));
+  }
+  return out;
+}
+
+/** camera.reopenMinMs -> CLASSPULSE_CAMERA_REOPEN_MIN_MS */
+export function envName(path: string): string {
+  return `CLASSPULSE_${path
+    .split('.')
+    .map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
+    .join('_')}`;
+}
+
+type ConfigOf<S> = {
+  readonly [K in keyof S]: S[K] extends Leaf<infer T> ? T : ConfigOf<S[K]>;
+};
+/** The validated, effective configuration (derived paths such as mqtt.baseTopic filled in). */
+export type Config = ConfigOf<typeof schema>;
