@@ -1,0 +1,209 @@
+// Frames at a fixed budget from any source. Live sources (and files played in real time) are read
+// by a producer that never waits for the pipeline: the newest frame wins (LatestSlot) and what it
+// replaces is counted. Files in replay are pulled, frame by frame, as fast as the consumer goes.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import type { CameraState, Frame } from './frame.js';
+import { LatestSlot } from './latest-slot.js';
+import { endsOnItsOwn, parseSource, type SourceSpec } from './source-spec.js';
+import { type OpenDevice, openCvDevice, type VideoDevice } from './video-device.js';
+
+export interface FrameSourceOptions {
+  camera: Config['camera'];
+  logger: Logger;
+  /** Pull every frame as fast as the consumer asks (replay); files only. Default: camera.realtime. */
+  paced?: boolean;
+  /** Apply the camera.fps budget. Default true; replay turns it off unless asked. */
+  budget?: boolean;
+  onState?: (state: CameraState, reason?: string) => void;
+  /** Injected in tests: the hardware boundary. */
+  openDevice?: OpenDevice;
+}
+
+export interface FrameSourceStats {
+  state: CameraState;
+  /** Frames handed to the consumer. */
+  delivered: number;
+  /** Frames read but skipped to keep to the fps budget. */
+  skippedBudget: number;
+  /** Frames replaced by a newer one before the consumer took them. */
+  droppedStale: number;
+  reopens: number;
+  width: number;
+  height: number;
+}
+
+/** Thrown when a file source does not exist or cannot be decoded at all. */
+export class SourceUnavailableError extends Error {}
+
+export class FrameSource {
+  readonly spec: SourceSpec;
+  private readonly openDevice: OpenDevice;
+  private readonly paced: boolean;
+  private readonly budgetMs: number;
+  private seq = 0;
+  /** Media/monotonic time from which the next frame fits the fps budget. */
+  private readonly due = { nextMs: 0 };
+  private readonly counters: FrameSourceStats = {
+    state: 'stopped',
+    delivered: 0,
+    skippedBudget: 0,
+    droppedStale: 0,
+    reopens: 0,
+    width: 0,
+    height: 0,
+  };
+
+  constructor(private readonly options: FrameSourceOptions) {
+    this.spec = parseSource(options.camera.source);
+    this.openDevice = options.openDevice ?? openCvDevice;
+    this.paced = endsOnItsOwn(this.spec) ? (options.paced ?? options.camera.realtime) : true;
+    this.budgetMs = options.budget === false ? 0 : 1000 / options.camera.fps;
+  }
+
+  stats(): FrameSourceStats {
+    return { ...this.counters };
+  }
+
+  /** Frames until the signal aborts or a file ends (onEnd: stop). */
+  async *frames(signal: AbortSignal): AsyncGenerator<Frame> {
+    if (!this.paced) {
+      yield* this.pull(signal);
+      return;
+    }
+    const slot = new LatestSlot<Frame>((frame) => frame.image.release());
+    const producer = this.produce(slot, signal).finally(() => slot.close());
+    try {
+      for (;;) {
+        const frame = await slot.take(signal);
+        if (!frame) break;
+        this.counters.delivered++;
+        yield frame;
+      }
+    } finally {
+      this.counters.droppedStale = slot.dropped;
+      await producer;
+    }
+  }
+
+  private setState(state: CameraState, reason?: string): void {
+    if (this.counters.state === state) return;
+    this.counters.state = state;
+    this.options.logger.info({ camera: this.spec.label, state, reason }, `camera ${state}`);
+    this.options.onState?.(state, reason);
+  }
+
+  /** Opens the device, retrying live sources with capped exponential backoff. */
+  private async open(signal: AbortSignal): Promise<VideoDevice | undefined> {
+    const { reopenMinMs, reopenMaxMs } = this.options.camera;
+    let delayMs = reopenMinMs;
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      if (this.counters.state === 'stopped') this.setState('opening');
+      try {
+        const device = this.openDevice(this.spec, this.options.camera);
+        this.counters.width = device.width;
+        this.counters.height = device.height;
+        return device;
+      } catch (error) {
+        const reason = (error as Error).message;
+        if (endsOnItsOwn(this.spec)) throw new SourceUnavailableError(reason);
+        this.setState('lost', reason);
+        this.options.logger.warn({ attempt, retryInMs: delayMs, reason }, 'camera open failed');
+        await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+        delayMs = Math.min(delayMs * 2, reopenMaxMs);
+      }
+    }
+    return undefined;
+  }
+
+  private makeFrame(image: Frame['image'], tMs: number): Frame {
+    return { seq: ++this.seq, tMs, width: image.cols, height: image.rows, image };
+  }
+
+  /** Budget gate on the frame's own time: true when this frame may be used. */
+  private admit(tMs: number): boolean {
+    if (this.budgetMs <= 0) return true;
+    if (tMs + 0.5 < this.due.nextMs) {
+      this.counters.skippedBudget++;
+      return false;
+    }
+    // Stay on the budget's grid so a slightly late frame does not shift every later slot.
+    this.due.nextMs = Math.max(this.due.nextMs + this.budgetMs, tMs + this.budgetMs / 2);
+    return true;
+  }
+
+  private async produce(slot: LatestSlot<Frame>, signal: AbortSignal): Promise<void> {
+    const startedMs = performance.now();
+    let mediaBaseMs = 0;
+    while (!signal.aborted) {
+      const device = await this.open(signal);
+      if (!device) return;
+      const wasLost = this.counters.state === 'lost';
+      this.setState('open', wasLost ? 'recovered' : undefined);
+      const fileFrameMs = device.nativeFps > 0 ? 1000 / device.nativeFps : 40;
+      let index = 0;
+      let ended = false;
+      try {
+        while (!signal.aborted) {
+          const image = await device.read();
+          if (!image) {
+            ended = true;
+            break;
+          }
+          let tMs: number;
+          if (endsOnItsOwn(this.spec)) {
+            tMs = mediaBaseMs + index * fileFrameMs;
+            index++;
+            // A file plays like a camera: wait until its frame is "captured".
+            const waitMs = startedMs + tMs - performance.now();
+            if (waitMs > 1) await sleep(waitMs, undefined, { signal }).catch(() => undefined);
+          } else {
+            tMs = performance.now() - startedMs;
+          }
+          if (this.admit(tMs)) slot.put(this.makeFrame(image, tMs));
+          else image.release();
+        }
+      } finally {
+        device.release();
+      }
+      if (signal.aborted) break;
+      if (endsOnItsOwn(this.spec)) {
+        if (!ended || this.options.camera.onEnd === 'stop') {
+          this.setState('ended', 'end of file');
+          return;
+        }
+        mediaBaseMs += index * fileFrameMs;
+        this.counters.reopens++;
+        continue;
+      }
+      this.counters.reopens++;
+      this.setState('lost', 'no frames from the device');
+    }
+    this.setState('stopped', signal.reason instanceof Error ? signal.reason.message : 'stopped');
+  }
+
+  /** Replay: every frame in order, media time from the file's own rate, no waiting. */
+  private async *pull(signal: AbortSignal): AsyncGenerator<Frame> {
+    const device = await this.open(signal);
+    if (!device) return;
+    this.setState('open');
+    const frameMs = device.nativeFps > 0 ? 1000 / device.nativeFps : 40;
+    try {
+      for (let index = 0; !signal.aborted; index++) {
+        const image = await device.read();
+        if (!image) break;
+        const tMs = index * frameMs;
+        if (!this.admit(tMs)) {
+          image.release();
+          continue;
+        }
+        this.counters.delivered++;
+        yield this.makeFrame(image, tMs);
+      }
+    } finally {
+      device.release();
+    }
+    this.setState(signal.aborted ? 'stopped' : 'ended', signal.aborted ? 'stopped' : 'end of file');
+  }
+}

@@ -1,0 +1,65 @@
+// Entry point of the `classpulse` command (bin/classpulse imports the compiled copy).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PACKAGE_ROOT } from '../config/load.js';
+import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
+import { configCheck, configShow } from './config-command.js';
+import { CONFIG_HELP, MAIN_HELP, RUN_HELP } from './help.js';
+import { runCommand } from './run-command.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function usage(message: string, help: string): ExitCodeValue {
+  process.stderr.write(`classpulse: ${message}\n\n${help}\n`);
+  return ExitCode.usage;
+}
+
+export async function main(argv: string[]): Promise<ExitCodeValue> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  const OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
+  } as const;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return usage((error as Error).message, MAIN_HELP);
+  }
+  const { values, positionals } = parsed;
+  const [command, sub, ...rest] = positionals;
+  if (values.version) {
+    process.stdout.write(`${version()}\n`);
+    return ExitCode.ok;
+  }
+  switch (command) {
+    case undefined:
+      if (values.help) {
+        process.stdout.write(`${MAIN_HELP}\n`);
+        return ExitCode.ok;
+      }
+      return usage('a command is required', MAIN_HELP);
+    case 'run':
+      if (values.help) return printHelp(RUN_HELP);
+      if (sub !== undefined) return usage(`run takes no argument (got "${sub}")`, RUN_HELP);
+      return runCommand(values.config);
+    case 'config':
+      if (values.help) return printHelp(CONFIG_HELP);
+      if (sub === 'check' && rest.length <= 1) return configCheck(rest[0] ?? values.config);
+      if (sub === 'show' && rest.length === 0) return configShow(values.config);
+      return usage(`unknown config subcommand "${[sub, ...rest].join(' ')}"`, CONFIG_HELP);
+    default:
+      return usage(`unknown command "${command}"`, MAIN_HELP);
+  }
+}
+
+function printHelp(text: string): ExitCodeValue {
+  process.stdout.write(`${text}\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,137 @@
+// The daemon's main job: capture → perception → events → sink, until the one shutdown signal
+// aborts. The operator can close and reopen the camera (start/stop commands) without a restart.
+import type { CameraState, Frame } from '../capture/frame.js';
+import { FrameSource, type FrameSourceStats } from '../capture/frame-source.js';
+import type { OpenDevice } from '../capture/video-device.js';
+import type { Config } from '../config/schema.js';
+import type { Event } from '../events/types.js';
+import type { Logger } from '../log/logger.js';
+import { FrameStats } from '../ops/frame-stats.js';
+import type { EventSink } from './event-sink.js';
+
+/** Turns a frame into events (pipeline + trackers). Absent: frames are only counted. */
+export interface FrameProcessor {
+  process(
+    frame: Frame,
+  ): Promise<{ events: Event[]; faces: number; timingsMs: Record<string, number> }>;
+  reset(): void;
+}
+
+export interface DaemonOptions {
+  config: Config;
+  logger: Logger;
+  sink: EventSink;
+  processor?: FrameProcessor;
+  /** Replay: pull every frame as fast as possible instead of pacing a file like a camera. */
+  paced?: boolean;
+  budget?: boolean;
+  openDevice?: OpenDevice;
+}
+
+export type StopCause = 'signal' | 'end-of-input';
+
+export class Daemon {
+  readonly stats = new FrameStats();
+  private source: FrameSource;
+  private sessionAbort: AbortController | undefined;
+  private captureWanted = true;
+  private wake: (() => void) | undefined;
+  private sourceStartEpochMs = Date.now();
+
+  constructor(private readonly options: DaemonOptions) {
+    this.source = this.makeSource();
+  }
+
+  private makeSource(): FrameSource {
+    const { config, logger, openDevice, paced, budget } = this.options;
+    return new FrameSource({
+      camera: config.camera,
+      logger: logger.child({ module: 'capture' }),
+      ...(paced === undefined ? {} : { paced }),
+      ...(budget === undefined ? {} : { budget }),
+      ...(openDevice ? { openDevice } : {}),
+      onState: (state, reason) => this.onCameraState(state, reason),
+    });
+  }
+
+  captureStats(): FrameSourceStats {
+    return this.source.stats();
+  }
+
+  /** Runs until `signal` aborts or a file source ends with camera.onEnd 'stop'. */
+  async run(signal: AbortSignal): Promise<StopCause> {
+    while (!signal.aborted) {
+      if (!this.captureWanted) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        continue;
+      }
+      const session = new AbortController();
+      this.sessionAbort = session;
+      const stopSession = () => session.abort(signal.reason);
+      signal.addEventListener('abort', stopSession, { once: true });
+      this.sourceStartEpochMs = Date.now();
+      try {
+        for await (const frame of this.source.frames(session.signal)) {
+          await this.handle(frame);
+        }
+      } finally {
+        signal.removeEventListener('abort', stopSession);
+        this.sessionAbort = undefined;
+      }
+      // The source ended on its own (file, onEnd: stop) rather than being stopped.
+      if (!session.signal.aborted) return 'end-of-input';
+    }
+    return 'signal';
+  }
+
+  private async handle(frame: Frame): Promise<void> {
+    const { processor, sink } = this.options;
+    try {
+      if (!processor) {
+        this.stats.record({ total: 0 }, 0);
+        return;
+      }
+      const started = performance.now();
+      const result = await processor.process(frame);
+      this.stats.record({ ...result.timingsMs, total: performance.now() - started }, result.faces);
+      const wallMs = this.sourceStartEpochMs + frame.tMs;
+      for (const event of result.events) sink.publish(event, wallMs);
+    } finally {
+      frame.image.release();
+    }
+  }
+
+  private onCameraState(state: CameraState, reason?: string): void {
+    const { sink } = this.options;
+    sink.setCamera(state, reason);
+    const tMs = Date.now() - this.sourceStartEpochMs;
+    if (state === 'lost') {
+      sink.publish(
+        { type: 'alert', tMs, alert: 'camera-lost', reason: reason ?? 'camera lost' },
+        Date.now(),
+      );
+    } else if (state === 'open' && reason === 'recovered') {
+      sink.publish({ type: 'alert', tMs, alert: 'camera-recovered', reason }, Date.now());
+    }
+  }
+
+  /** Operator command: open the camera again. */
+  startCapture(): void {
+    this.captureWanted = true;
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  /** Operator command: close the camera (the daemon keeps running and publishing status). */
+  stopCapture(): void {
+    this.captureWanted = false;
+    this.sessionAbort?.abort(new Error('stopped by command'));
+  }
+
+  get capturing(): boolean {
+    return this.captureWanted;
+  }
+}

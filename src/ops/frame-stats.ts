@@ -1,0 +1,85 @@
+// Rolling frame counters and per-stage latency percentiles for the stats line and health topic.
+// Fixed-size sample windows: cheap, bounded, no allocation per frame beyond the numbers.
+
+export interface LatencySummary {
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  samples: number;
+}
+
+class LatencyWindow {
+  private readonly samples: Float64Array;
+  private count = 0;
+  private next = 0;
+
+  constructor(size: number) {
+    this.samples = new Float64Array(size);
+  }
+
+  add(ms: number): void {
+    this.samples[this.next] = ms;
+    this.next = (this.next + 1) % this.samples.length;
+    this.count = Math.min(this.count + 1, this.samples.length);
+  }
+
+  summary(): LatencySummary {
+    if (this.count === 0) return { p50Ms: 0, p95Ms: 0, maxMs: 0, samples: 0 };
+    const sorted = Array.from(this.samples.subarray(0, this.count)).sort((a, b) => a - b);
+    const at = (q: number) =>
+      sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    const round = (v: number) => Math.round(v * 10) / 10;
+    return {
+      p50Ms: round(at(0.5)),
+      p95Ms: round(at(0.95)),
+      maxMs: round(sorted[sorted.length - 1] ?? 0),
+      samples: this.count,
+    };
+  }
+}
+
+export class FrameStats {
+  private readonly stages = new Map<string, LatencyWindow>();
+  private processedTotal = 0;
+  private processedSinceMark = 0;
+  private markMs = performance.now();
+  lastFaces = 0;
+  /** performance.now() of the last processed frame (watchdog progress). */
+  lastProgressMs = 0;
+
+  constructor(private readonly windowSize = 256) {}
+
+  /** Record one processed frame with its per-stage timings (ms), including 'total'. */
+  record(timingsMs: Record<string, number>, faces: number): void {
+    this.processedTotal++;
+    this.processedSinceMark++;
+    this.lastFaces = faces;
+    this.lastProgressMs = performance.now();
+    for (const [stage, ms] of Object.entries(timingsMs)) {
+      let window = this.stages.get(stage);
+      if (!window) {
+        window = new LatencyWindow(this.windowSize);
+        this.stages.set(stage, window);
+      }
+      window.add(ms);
+    }
+  }
+
+  get processed(): number {
+    return this.processedTotal;
+  }
+
+  /** Processed fps since the previous call (resets the interval). */
+  takeRate(): number {
+    const now = performance.now();
+    const elapsedS = (now - this.markMs) / 1000;
+    const rate = elapsedS > 0 ? this.processedSinceMark / elapsedS : 0;
+    this.markMs = now;
+    this.processedSinceMark = 0;
+    return Math.round(rate * 10) / 10;
+  }
+
+  latency(): Record<string, LatencySummary> {
+    return Object.fromEntries([...this.stages].map(([stage, w]) => [stage, w.summary()]));
+  }
+}
