@@ -85,7 +85,7 @@ function readYaml(file: string, sources: Map<string, string>): Tree {
       doc.errors.map((e) => ({
         path: '(yaml)',
         problem: e.message.split('\n')[0] ?? e.message,
-        source: `${file}:${e.linePos?.[0]?.line ?? '?'}`,
+        source: `${file}:${lineCounter.linePos(e.pos[0]).line}`,
       })),
     );
   }

@@ -113,6 +113,18 @@ export const schema = {
       10_000,
       'Recompute a track’s embedding at most this often when nothing makes it uncertain.',
     ),
+    lostAfterMs: leaf(
+      intIn(0, 60_000),
+      1000,
+      'A track not seen for this long is reported lost; shorter misses (a detector blink, a hand ' +
+        'in front of the face) coast on the motion prediction without churning events.',
+    ),
+    tentativeMaxMs: leaf(
+      intIn(0, 10_000),
+      1000,
+      'A new face waits at most this long for its first embedding before it gets a new id, so a ' +
+        'returning student can get their old id back instead.',
+    ),
   },
   blink: {
     closedRatio: leaf(
@@ -139,6 +151,18 @@ export const schema = {
       'PERCLOS (share of the window with eyes ≥80% closed) that raises a "tired" alert.',
     ),
     alertCooldownS: leaf(intIn(0, 86_400), 300, 'Least time between two tired alerts per student.'),
+    baselineWindowS: leaf(
+      numIn(1, 600),
+      10,
+      'The open-eye baseline is a high percentile of the open-eye values of this many seconds: ' +
+        'long enough to ride over blinks, short enough to follow slow pose/distance drift.',
+    ),
+    maxGapMs: leaf(
+      intIn(50, 10_000),
+      400,
+      'Frames without eyes for longer than this break a closure: it is dropped, never counted as ' +
+        'a blink or as eyes-closed time, and PERCLOS skips the gap.',
+    ),
   },
   headTurn: {
     yawDeg: leaf(numIn(5, 80), 25, 'Yaw beyond which the head counts as turned left/right.'),
@@ -168,6 +192,12 @@ export const schema = {
       numIn(0, 1),
       0.4,
       'Below this smoothed confidence the expression is reported as "neutral".',
+    ),
+    switchMargin: leaf(
+      numIn(0, 0.5),
+      0.05,
+      'The reported expression changes only when another one leads it by this much smoothed ' +
+        'probability (hysteresis against flicker between two close scores).',
     ),
   },
   identity: {
@@ -229,7 +259,22 @@ export const schema = {
       'Bound of the on-disk queue of unsent QoS1 messages; oldest state messages go first.',
     ),
     heartbeatS: leaf(intIn(1, 3600), 30, 'Per-student state is re-sent at least this often.'),
+    stateMinIntervalS: leaf(
+      intIn(0, 3600),
+      10,
+      'Per-student state is sent on change but at most this often (keeps 30 students under 1 KB/s).',
+    ),
     classIntervalS: leaf(intIn(1, 3600), 10, 'Class summary interval.'),
+    alertCooldownS: leaf(
+      intIn(0, 86_400),
+      60,
+      'Least time between two published alerts of the same kind about the same student or camera.',
+    ),
+    queueFsyncMs: leaf(
+      intIn(0, 60_000),
+      1000,
+      'Queue writes reach the disk at least this often (0: fsync every write); a crash loses none.',
+    ),
     tls: {
       ca: leaf(anyText('a file path, or empty'), '', 'CA certificate file (PEM).'),
       cert: leaf(anyText('a file path, or empty'), '', 'Client certificate file (PEM).'),
