@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
+import { eyeAspectRatio, eyeOpenness } from '../../../src/pipeline/landmarks/eye-openness.js';
+import {
+  CANONICAL_FACE,
+  headPose,
+  poseFromRotation,
+  rodrigues,
+} from '../../../src/pipeline/landmarks/head-pose.js';
+import {
+  eyeBox,
+  eyeBoxToInput,
+  eyePointsToCrop,
+  mergeIris,
+} from '../../../src/pipeline/landmarks/iris-refine.js';
+import { EYE_CONTOURS } from '../../../src/pipeline/landmarks/mesh-indices.js';
+
+function setPoint(xyz: Float32Array, i: number, x: number, y: number, z = 0) {
+  xyz[i * 3] = x;
+  xyz[i * 3 + 1] = y;
+  xyz[i * 3 + 2] = z;
+}
+
+/** A right eye 40 px wide whose lids are `gapPx` apart. */
+function eyeWithGap(gapPx: number): Float32Array {
+  const xyz = new Float32Array(478 * 3);
+  setPoint(xyz, 33, 100, 100);
+  setPoint(xyz, 133, 140, 100);
+  for (const [upper, lower, x] of [
+    [160, 144, 110],
+    [159, 145, 120],
+    [158, 153, 130],
+  ] as const) {
+    setPoint(xyz, upper, x, 100 - gapPx / 2);
+    setPoint(xyz, lower, x, 100 + gapPx / 2);
+  }
+  return xyz;
+}
+
+describe('eye aspect ratio', () => {
+  it('is the mean lid gap over the eye width', () => {
+    expect(eyeAspectRatio(eyeWithGap(12), 'right')).toBeCloseTo(0.3);
+    expect(eyeAspectRatio(eyeWithGap(2), 'right')).toBeCloseTo(0.05);
+  });
+
+  it('does not depend on the scale or tilt of the face', () => {
+    const eye = eyeWithGap(10);
+    const turned = new Float32Array(eye.length);
+    const cos = Math.cos(0.7);
+    const sin = Math.sin(0.7);
+    for (let i = 0; i < eye.length; i += 3) {
+      const x = eye[i] ?? 0;
+      const y = eye[i + 1] ?? 0;
+      turned[i] = 3 * (cos * x - sin * y);
+      turned[i + 1] = 3 * (sin * x + cos * y);
+    }
+    expect(eyeAspectRatio(turned, 'right')).toBeCloseTo(eyeAspectRatio(eye, 'right'), 6);
+  });
+
+  it('reports 0 for a degenerate eye instead of dividing by zero', () => {
+    expect(eyeOpenness(new Float32Array(478 * 3))).toEqual({ left: 0, right: 0 });
+  });
+});
+
+describe('iris crops and merge', () => {
+  const mesh = new Float32Array(468 * 3);
+  setPoint(mesh, 33, 60, 80);
+  setPoint(mesh, 133, 84, 82);
+  setPoint(mesh, 362, 108, 82);
+  setPoint(mesh, 263, 132, 80);
+
+  it('frames each eye in a square 2.3× its corner distance, mirroring the left eye', () => {
+    const right = eyeBox(mesh, 'right');
+    // Corners are rounded to whole pixels (human's squarifyBox), so within a pixel.
+    expect(Math.abs(right.size - 24 * 2.3)).toBeLessThanOrEqual(1);
+    expect(right.flip).toBe(false);
+    const left = eyeBox(mesh, 'left');
+    expect(left.flip).toBe(true);
+    // The left eye's outer corner (image right) lands on the crop's left after mirroring.
+    const m = eyeBoxToInput(left, 64);
+    const outer = applyAffine(m, { x: 132, y: 80 });
+    const inner = applyAffine(m, { x: 108, y: 82 });
+    expect(outer.x).toBeLessThan(inner.x);
+  });
+
+  it('maps eye-crop outputs back to where the crop took them from', () => {
+    for (const side of ['left', 'right'] as const) {
+      const box = eyeBox(mesh, side);
+      const m = eyeBoxToInput(box, 64);
+      const p = { x: box.x0 + 0.3 * box.size, y: box.y0 + 0.6 * box.size };
+      const q = applyAffine(m, p);
+      const output = new Float32Array(76 * 3);
+      output.set([q.x, q.y, 2]);
+      const back = eyePointsToCrop(output, box, 64);
+      expect(back[0]).toBeCloseTo(p.x, 4);
+      expect(back[1]).toBeCloseTo(p.y, 4);
+      expect(back[2]).toBeCloseTo((2 * box.size) / 64, 5);
+    }
+  });
+
+  it('replaces the lids of both eyes when frontal and appends the iris points', () => {
+    const eyes = {
+      left: new Float32Array(76 * 3).fill(7),
+      right: new Float32Array(76 * 3).fill(9),
+    };
+    const merged = mergeIris(mesh, eyes);
+    expect(merged.length).toBe(478 * 3);
+    const upperLeft = EYE_CONTOURS.left.EyeUpper0[2];
+    const upperRight = EYE_CONTOURS.right.EyeUpper0[2];
+    expect(merged[upperLeft * 3]).toBe(7);
+    expect(merged[upperRight * 3]).toBe(9);
+    expect(merged[1 * 3]).toBe(0); // nose untouched
+    expect(merged[468 * 3]).toBe(7); // left iris centre
+    expect(merged[473 * 3]).toBe(9); // right iris centre
+  });
+
+  it('replaces only the near eye’s lids when the head is turned', () => {
+    const turned = Float32Array.from(mesh);
+    turned[263 * 3 + 2] = -40; // left eye corner much nearer the camera
+    const eyes = {
+      left: new Float32Array(76 * 3).fill(7),
+      right: new Float32Array(76 * 3).fill(9),
+    };
+    const merged = mergeIris(turned, eyes);
+    expect(merged[EYE_CONTOURS.left.EyeLower0[3] * 3]).toBe(7);
+    expect(merged[EYE_CONTOURS.right.EyeLower0[3] * 3]).toBe(0);
+    expect(merged[EYE_CONTOURS.left.EyeUpper1[3] * 3]).toBe(0);
+  });
+});
+
+describe('head pose', () => {
+  const camera = { widthPx: 1280, heightPx: 720 };
+
+  /** Project the canonical face rotated by (yaw, pitch, roll) at 1.5 m onto the image. */
+  function project(yawDeg: number, pitchDeg: number, rollDeg: number): Float32Array {
+    const rad = Math.PI / 180;
+    // R = Rz(roll)·Ry(-yaw)·Rx(-pitch): the convention poseFromRotation inverts.
+    const rz = rodrigues(0, 0, rollDeg * rad);
+    const ry = rodrigues(0, -yawDeg * rad, 0);
+    const rx = rodrigues(-pitchDeg * rad, 0, 0);
+    const mul = (p: number[], q: number[]) =>
+      [0, 1, 2].flatMap((i) =>
+        [0, 1, 2].map((j) =>
+          [0, 1, 2].reduce((s, k) => s + (p[i * 3 + k] ?? 0) * (q[k * 3 + j] ?? 0), 0),
+        ),
+      );
+    const r = mul(mul(rz, ry), rx);
+    const xyz = new Float32Array(468 * 3);
+    for (const p of CANONICAL_FACE) {
+      const x = (r[0] ?? 0) * p.x + (r[1] ?? 0) * p.y + (r[2] ?? 0) * p.z;
+      const y = (r[3] ?? 0) * p.x + (r[4] ?? 0) * p.y + (r[5] ?? 0) * p.z;
+      const z = (r[6] ?? 0) * p.x + (r[7] ?? 0) * p.y + (r[8] ?? 0) * p.z + 1500;
+      setPoint(xyz, p.index, (1280 * x) / z + 640, (1280 * y) / z + 360);
+    }
+    return xyz;
+  }
+
+  it('recovers a frontal face as zero angles', () => {
+    const pose = headPose(project(0, 0, 0), camera);
+    expect(Math.abs(pose?.yawDeg ?? 99)).toBeLessThan(0.5);
+    expect(Math.abs(pose?.pitchDeg ?? 99)).toBeLessThan(0.5);
+    expect(Math.abs(pose?.rollDeg ?? 99)).toBeLessThan(0.5);
+  });
+
+  it('recovers yaw, pitch and roll of a synthetic projection', () => {
+    for (const [yaw, pitch, roll] of [
+      [30, 0, 0],
+      [-40, 10, 5],
+      [0, -20, -15],
+    ] as const) {
+      const pose = headPose(project(yaw, pitch, roll), camera);
+      expect(pose?.yawDeg).toBeCloseTo(yaw, 0);
+      expect(pose?.pitchDeg).toBeCloseTo(pitch, 0);
+      expect(pose?.rollDeg).toBeCloseTo(roll, 0);
+    }
+  });
+
+  it('uses the documented signs: turning to their own left moves the nose to the image right', () => {
+    const xyz = project(30, 0, 0);
+    const noseX = xyz[1 * 3] ?? 0;
+    const eyesMidX = ((xyz[33 * 3] ?? 0) + (xyz[263 * 3] ?? 0)) / 2;
+    expect(noseX).toBeGreaterThan(eyesMidX);
+    const still = poseFromRotation(rodrigues(0, 0, 0));
+    expect(Math.abs(still.yawDeg) + Math.abs(still.pitchDeg) + Math.abs(still.rollDeg)).toBe(0);
+  });
+});
