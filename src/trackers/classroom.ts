@@ -1,0 +1,117 @@
+// The façade the daemon uses: one call per frame turns observations into events, and read-only
+// views answer the publisher's and the commands' questions.
+import type { Config } from '../config/schema.js';
+import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
+import {
+  EXPRESSIONS,
+  type Expression,
+  type Observation,
+  type TrackHint,
+} from '../pipeline/types.js';
+import { EmbeddingTracker, type TrackView } from './embedding-tracker.js';
+import { StudentState } from './student-state.js';
+
+export interface ClassroomOptions {
+  tracking: Config['tracking'];
+  blink: Config['blink'];
+  headTurn: Config['headTurn'];
+  expression: Config['expression'];
+}
+
+export class Classroom {
+  private readonly options: ClassroomOptions;
+  private readonly tracker: EmbeddingTracker;
+  private readonly students = new Map<string, StudentState>();
+  /** Last published change key per student: state events only when it changes. */
+  private readonly published = new Map<string, string>();
+  private nowMs = 0;
+
+  constructor(options: ClassroomOptions) {
+    this.options = options;
+    this.tracker = new EmbeddingTracker({
+      tracking: options.tracking,
+      expression: options.expression,
+    });
+  }
+
+  /** One frame: frame, track, blink, turn, alert and (changed) state events, in that order. */
+  update(observations: readonly Observation[], tMs: number): Event[] {
+    this.nowMs = tMs;
+    const { events: trackEvents, matches } = this.tracker.update(observations, tMs);
+    const events: Event[] = [{ type: 'frame', tMs, faces: matches.length }];
+    for (const event of trackEvents) {
+      events.push(event);
+      if (event.change === 'born') this.students.set(event.track, this.newStudent(event.track));
+      if (event.change === 'expired') {
+        this.students.delete(event.track);
+        this.published.delete(event.track);
+      }
+    }
+    const observed: StudentState[] = [];
+    for (const { trackId, observation } of matches) {
+      const student = this.students.get(trackId);
+      if (!student) continue;
+      events.push(...student.update(tMs, observation));
+      observed.push(student);
+    }
+    for (const student of observed) {
+      const key = student.changeKey(tMs);
+      if (this.published.get(student.trackId) === key) continue;
+      this.published.set(student.trackId, key);
+      events.push({ type: 'state', tMs, track: student.trackId, signals: student.signals(tMs) });
+    }
+    return events;
+  }
+
+  hints(tMs: number): TrackHint[] {
+    return this.tracker.hints(tMs);
+  }
+
+  /** Current signals of a student, or undefined for an unknown (or expired) track. */
+  signals(trackId: string): StudentSignals | undefined {
+    return this.students.get(trackId)?.signals(this.nowMs);
+  }
+
+  summary(tMs: number): ClassSummary {
+    const expressions = Object.fromEntries(EXPRESSIONS.map((e) => [e, 0])) as Record<
+      Expression,
+      number
+    >;
+    let faces = 0;
+    let tired = 0;
+    let lookingAround = 0;
+    let attentive = 0;
+    for (const track of this.tracker.tracks()) {
+      const student = this.students.get(track.id);
+      if (track.lost || !student) continue;
+      const signals = student.signals(tMs);
+      faces += 1;
+      if (signals.tired) tired += 1;
+      if (signals.lookingAround) lookingAround += 1;
+      if (!signals.tired && !signals.lookingAround) attentive += 1;
+      expressions[signals.expression] += 1;
+    }
+    return {
+      faces,
+      attentiveShare: faces > 0 ? attentive / faces : 1,
+      tired,
+      lookingAround,
+      expressions,
+    };
+  }
+
+  /** The `reset` command: counters and cool-downs to zero; ids and learned baselines stay. */
+  reset(): void {
+    for (const student of this.students.values()) student.reset();
+    this.published.clear();
+  }
+
+  tracks(): readonly Readonly<TrackView>[] {
+    return this.tracker.tracks();
+  }
+
+  private newStudent(trackId: string): StudentState {
+    const { blink, headTurn, expression } = this.options;
+    return new StudentState({ trackId, blink, headTurn, expression });
+  }
+}

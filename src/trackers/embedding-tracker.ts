@@ -1,0 +1,219 @@
+// Keeps face identities across frames: association, re-identification of returning faces by
+// embedding, lost/expired bookkeeping, and hints that tell the pipeline which work each track needs.
+import type { Config } from '../config/schema.js';
+import type { EventOf } from '../events/types.js';
+import type { Box, Observation, TrackHint } from '../pipeline/types.js';
+import { type Association, associate, predictedBox } from './association.js';
+import { blendVelocity, iou, relativeShift, roundBox, ZERO_VELOCITY } from './box-geometry.js';
+import { reidentify } from './reidentification.js';
+import { newRecord, type TrackRecord } from './track-record.js';
+
+/** A face moved by more than half its size against the prediction: the match may be wrong. */
+const JUMP_SHIFT = 0.5;
+/** Boxes of two faces overlapping at least this much: one occludes the other. */
+const OVERLAP_IOU = 0.05;
+/** An unmatched observation this much on top of a matched face is the same face measured twice. */
+const DUPLICATE_IOU = 0.5;
+/** Weight of the newest velocity measurement. */
+const VELOCITY_WEIGHT = 0.5;
+
+export interface EmbeddingTrackerOptions {
+  tracking: Config['tracking'];
+  expression: Config['expression'];
+}
+
+/** Read-only view of a confirmed track. */
+export interface TrackView {
+  id: string;
+  box: Box;
+  lastSeenMs: number;
+  lost: boolean;
+}
+
+export interface TrackerUpdate {
+  events: EventOf<'track'>[];
+  /** The observation attributed to each confirmed track seen in this update. */
+  matches: Array<{ trackId: string; observation: Observation }>;
+}
+
+export class EmbeddingTracker {
+  private readonly tracking: Config['tracking'];
+  private readonly expression: Config['expression'];
+  private records: TrackRecord[] = [];
+  private nextAnon = 1;
+  private nextPending = 1;
+
+  constructor(options: EmbeddingTrackerOptions) {
+    this.tracking = options.tracking;
+    this.expression = options.expression;
+  }
+
+  update(observations: readonly Observation[], tMs: number): TrackerUpdate {
+    const events: EventOf<'track'>[] = [];
+    const live = this.records.filter((record) => !record.lost);
+    for (const record of this.records) record.current = undefined;
+
+    const association = associate(live, observations, tMs, this.tracking);
+    for (const { record, observation } of association.matches) this.apply(record, observation, tMs);
+    this.markMissing(tMs, events);
+    this.addTentative(association, tMs);
+    this.resolveTentative(tMs, events);
+    this.markOverlaps();
+    this.expire(tMs, events);
+
+    const matches = this.records
+      .filter((record) => record.confirmed && record.current)
+      .map((record) => ({ trackId: record.id, observation: record.current as Observation }));
+    return { events, matches };
+  }
+
+  hints(tMs: number): TrackHint[] {
+    return this.records
+      .filter((record) => !record.lost)
+      .map((record) => ({
+        id: record.id,
+        box: roundBox(predictedBox(record, tMs)),
+        needsEmbedding: this.needsEmbedding(record, tMs),
+        needsExpression:
+          record.confirmed &&
+          this.expression.enabled &&
+          (record.expressionMs === undefined ||
+            tMs - record.expressionMs >= this.expression.intervalMs),
+      }));
+  }
+
+  tracks(): TrackView[] {
+    return this.records
+      .filter((record) => record.confirmed)
+      .map((record) => ({
+        id: record.id,
+        box: { ...record.box },
+        lastSeenMs: record.lastSeenMs,
+        lost: record.lost,
+      }));
+  }
+
+  private needsEmbedding(record: TrackRecord, tMs: number): boolean {
+    // While two faces overlap an embedding would mix them: wait until they separate.
+    if (record.overlapping) return false;
+    if (record.gallery.size === 0 || record.uncertain) return true;
+    return (
+      record.embeddingMs === undefined ||
+      tMs - record.embeddingMs >= this.tracking.embeddingRefreshMs
+    );
+  }
+
+  private apply(record: TrackRecord, observation: Observation, tMs: number): void {
+    const dtMs = tMs - record.lastSeenMs;
+    const predicted = predictedBox(record, tMs);
+    if (relativeShift(predicted, observation.box) > JUMP_SHIFT) {
+      record.uncertain = true;
+      record.velocity = ZERO_VELOCITY;
+    } else {
+      record.velocity = blendVelocity(
+        record.velocity,
+        record.box,
+        observation.box,
+        dtMs,
+        VELOCITY_WEIGHT,
+      );
+    }
+    // Back after an occlusion or a detector miss: the face that reappeared may be someone else.
+    if (record.missed > 0) record.uncertain = true;
+    record.box = { ...observation.box };
+    record.lastSeenMs = tMs;
+    record.missed = 0;
+    record.current = observation;
+    if (observation.expression) record.expressionMs = tMs;
+    if (observation.embedding && !record.overlapping) {
+      // settleIdentities already detached faces that do not match, so this one confirms the track.
+      record.gallery.add(observation.embedding);
+      record.embeddingMs = tMs;
+      record.uncertain = false;
+    }
+  }
+
+  private markMissing(tMs: number, events: EventOf<'track'>[]): void {
+    for (const record of this.records) {
+      if (record.lost || record.current) continue;
+      record.missed += 1;
+      if (tMs - record.lastSeenMs < this.tracking.lostAfterMs) continue;
+      if (!record.confirmed) {
+        // A tentative face that vanished before getting an id was most likely a false detection.
+        this.records = this.records.filter((other) => other !== record);
+        continue;
+      }
+      record.lost = true;
+      record.overlapping = false;
+      events.push({ type: 'track', tMs, track: record.id, change: 'lost' });
+    }
+  }
+
+  private addTentative(association: Association, tMs: number): void {
+    const seen = this.records.filter((record) => record.current);
+    for (const observation of association.unmatched) {
+      const duplicate = seen.some((record) => iou(record.box, observation.box) >= DUPLICATE_IOU);
+      if (duplicate) continue;
+      const record = newRecord(`pending-${this.nextPending++}`, observation, tMs);
+      this.records.push(record);
+      seen.push(record);
+    }
+  }
+
+  /** Tentative tracks with an embedding either take a missing track's id back or get a new one. */
+  private resolveTentative(tMs: number, events: EventOf<'track'>[]): void {
+    const tentative = this.records.filter((record) => !record.confirmed && record.current);
+    const absent = this.records.filter(
+      (record) => record.confirmed && !record.current && record.gallery.size > 0,
+    );
+    for (const { newcomer, returning } of reidentify(
+      tentative,
+      absent,
+      this.tracking.reidMaxDistance,
+    )) {
+      const wasLost = returning.lost;
+      returning.box = { ...newcomer.box };
+      returning.velocity = ZERO_VELOCITY;
+      returning.lastSeenMs = tMs;
+      returning.missed = 0;
+      returning.lost = false;
+      returning.uncertain = false;
+      returning.current = newcomer.current;
+      returning.gallery.absorb(newcomer.gallery);
+      returning.embeddingMs = tMs;
+      returning.expressionMs = newcomer.expressionMs ?? returning.expressionMs;
+      this.records = this.records.filter((record) => record !== newcomer);
+      if (wasLost) events.push({ type: 'track', tMs, track: returning.id, change: 'reidentified' });
+    }
+    for (const record of this.records) {
+      if (record.confirmed || !record.current) continue;
+      if (record.gallery.size === 0 && tMs - record.bornMs < this.tracking.tentativeMaxMs) continue;
+      record.confirmed = true;
+      record.id = `anon-${this.nextAnon++}`;
+      events.push({ type: 'track', tMs, track: record.id, change: 'born' });
+    }
+  }
+
+  private markOverlaps(): void {
+    const seen = this.records.filter((record) => record.current);
+    for (const record of this.records) record.overlapping = false;
+    for (let i = 0; i < seen.length; i++) {
+      for (let j = i + 1; j < seen.length; j++) {
+        const a = seen[i];
+        const b = seen[j];
+        if (!a || !b || iou(a.box, b.box) < OVERLAP_IOU) continue;
+        a.overlapping = b.overlapping = true;
+        a.uncertain = b.uncertain = true;
+      }
+    }
+  }
+
+  private expire(tMs: number, events: EventOf<'track'>[]): void {
+    const keepUntil = (record: TrackRecord) =>
+      record.lastSeenMs + this.tracking.lostAfterMs + this.tracking.lostKeepMs;
+    for (const record of this.records.filter((r) => r.lost && tMs >= keepUntil(r))) {
+      events.push({ type: 'track', tMs, track: record.id, change: 'expired' });
+    }
+    this.records = this.records.filter((record) => !record.lost || tMs < keepUntil(record));
+  }
+}

@@ -1,0 +1,148 @@
+// Everything the box knows about one tracked student: blinks, PERCLOS, head turns, expression and
+// the alerts derived from them.
+import type { Config } from '../config/schema.js';
+import type { Event, EventOf, StudentSignals } from '../events/types.js';
+import type { HeadPose, Observation } from '../pipeline/types.js';
+import { AlertCooldown } from './alert-cooldown.js';
+import { BlinkDetector } from './blink-detector.js';
+import { ExpressionSmoother } from './expression-smoother.js';
+import { HeadTurnCounter } from './head-turn-counter.js';
+import { PerclosWindow } from './perclos-window.js';
+
+/** PERCLOS raises alerts only once this share of its window has been measured. */
+const PERCLOS_MIN_COVERAGE = 0.5;
+/** Pose is reported to subscribers in buckets of this many degrees (state events on change). */
+const POSE_BUCKET_DEG = 15;
+
+export interface StudentStateOptions {
+  trackId: string;
+  blink: Config['blink'];
+  headTurn: Config['headTurn'];
+  expression: Config['expression'];
+}
+
+const round = (value: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+};
+
+export class StudentState {
+  readonly trackId: string;
+  private readonly blinkConfig: Config['blink'];
+  private readonly turnConfig: Config['headTurn'];
+  private readonly blinkDetector: BlinkDetector;
+  private readonly perclos: PerclosWindow;
+  private readonly turns: HeadTurnCounter;
+  private readonly expression: ExpressionSmoother;
+  private readonly tiredCooldown: AlertCooldown;
+  private readonly lookingCooldown: AlertCooldown;
+  private pose: HeadPose = { yawDeg: 0, pitchDeg: 0, rollDeg: 0 };
+
+  constructor(options: StudentStateOptions) {
+    this.trackId = options.trackId;
+    this.blinkConfig = options.blink;
+    this.turnConfig = options.headTurn;
+    this.blinkDetector = new BlinkDetector({ blink: options.blink });
+    this.perclos = new PerclosWindow(options.blink);
+    this.turns = new HeadTurnCounter({ headTurn: options.headTurn });
+    this.expression = new ExpressionSmoother({ expression: options.expression });
+    this.tiredCooldown = new AlertCooldown(options.blink.alertCooldownS * 1000);
+    this.lookingCooldown = new AlertCooldown(options.headTurn.alertCooldownS * 1000);
+  }
+
+  /** One frame in which this student was observed; returns blink, turn and alert events. */
+  update(tMs: number, observation: Observation): Event[] {
+    const events: Event[] = [];
+    const blink = this.blinkDetector.push(tMs, observation.eyes);
+    if (blink) events.push({ type: 'blink', track: this.trackId, ...blink });
+    this.perclos.push(tMs, this.blinkDetector.openness, this.blinkDetector.openLevel);
+    if (observation.pose) this.pose = { ...observation.pose };
+    const turn = this.turns.push(tMs, observation.pose?.yawDeg);
+    if (turn) events.push({ type: 'turn', track: this.trackId, ...turn });
+    if (observation.expression) this.expression.push(tMs, observation.expression);
+    events.push(...this.alerts(tMs));
+    return events;
+  }
+
+  signals(tMs: number): StudentSignals {
+    const reading = this.expression.reading();
+    return {
+      blinks: this.blinkDetector.count,
+      blinkRatePerMin: round(this.blinkDetector.ratePerMin(tMs), 1),
+      perclos: round(this.perclos.value(tMs), 3),
+      eyesClosedMs: Math.round(this.blinkDetector.eyesClosedMs()),
+      turns: this.turns.count,
+      turnsInWindow: this.turns.inWindow(tMs),
+      yawDeg: Math.round(this.pose.yawDeg),
+      pitchDeg: Math.round(this.pose.pitchDeg),
+      rollDeg: Math.round(this.pose.rollDeg),
+      expression: reading.expression,
+      expressionConfidence: round(reading.confidence, 2),
+      tired: this.tiredReason(tMs) !== undefined,
+      lookingAround: this.lookingReason(tMs) !== undefined,
+    };
+  }
+
+  /** What subscribers care about; a state event is due when this changes. */
+  changeKey(tMs: number): string {
+    const s = this.signals(tMs);
+    const bucket = (deg: number) => Math.round(deg / POSE_BUCKET_DEG);
+    return [
+      s.blinks,
+      s.turns,
+      s.expression,
+      s.tired,
+      s.lookingAround,
+      bucket(s.yawDeg),
+      bucket(s.pitchDeg),
+    ].join('|');
+  }
+
+  /** Counters and cool-downs back to zero; the learned open-eye level stays. */
+  reset(): void {
+    this.blinkDetector.reset();
+    this.perclos.reset();
+    this.turns.reset();
+    this.tiredCooldown.reset();
+    this.lookingCooldown.reset();
+  }
+
+  private tiredReason(tMs: number): string | undefined {
+    const { windowS, tiredBlinks, tiredPerclos } = this.blinkConfig;
+    const blinks = this.blinkDetector.inWindow(tMs);
+    if (blinks >= tiredBlinks) return `${blinks} blinks in ${windowS} s (≥ ${tiredBlinks})`;
+    const perclos = this.perclos.value(tMs);
+    const covered = this.perclos.measuredMs(tMs) >= PERCLOS_MIN_COVERAGE * windowS * 1000;
+    if (covered && perclos >= tiredPerclos) {
+      return `PERCLOS ${perclos.toFixed(2)} over ${windowS} s (≥ ${tiredPerclos})`;
+    }
+    return undefined;
+  }
+
+  private lookingReason(tMs: number): string | undefined {
+    const { windowS, lookingAroundTurns } = this.turnConfig;
+    const turns = this.turns.inWindow(tMs);
+    return turns >= lookingAroundTurns
+      ? `${turns} head turns in ${windowS} s (≥ ${lookingAroundTurns})`
+      : undefined;
+  }
+
+  private alerts(tMs: number): EventOf<'alert'>[] {
+    const out: EventOf<'alert'>[] = [];
+    const tired = this.tiredReason(tMs);
+    if (tired && this.tiredCooldown.tryFire(tMs)) {
+      out.push({ type: 'alert', tMs, alert: 'tired', track: this.trackId, reason: tired });
+    }
+    const looking = this.lookingReason(tMs);
+    if (looking && this.lookingCooldown.tryFire(tMs)) {
+      out.push({
+        type: 'alert',
+        tMs,
+        alert: 'looking-around',
+        track: this.trackId,
+        reason: looking,
+      });
+    }
+    return out;
+  }
+}
