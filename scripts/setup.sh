@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs everything classpulse needs on Debian 12 / 64-bit Raspberry Pi OS (bookworm), then
+# optionally runs the demo or the test suite. Idempotent: a second run only checks and goes on.
+#
+#   scripts/setup.sh          install only
+#   scripts/setup.sh demo     install, then run the daemon on the bundled demo clip
+#   scripts/setup.sh test     install, then run the whole test suite (what CI runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-install}"
+case "$mode" in
+  install | demo | test) ;;
+  *)
+    echo "usage: scripts/setup.sh [install|demo|test]" >&2
+    exit 64
+    ;;
+esac
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+# --- system packages -------------------------------------------------------------------------
+# libopencv-dev: OpenCV that @u4/opencv4nodejs links against; gstreamer: camera/file pipelines
+# (libcamerasrc for the Pi CSI camera where the distribution has it); mosquitto: the real broker
+# the MQTT tests start; g++/make/python3/pkg-config: node-gyp; openssl: TLS test certificates.
+packages=(libopencv-dev pkg-config g++ make python3 mosquitto openssl ca-certificates
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The Pi CSI camera's GStreamer source; not every Debian mirror has it, so it is optional.
+  if apt-cache show gstreamer1.0-libcamera >/dev/null 2>&1; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gstreamer1.0-libcamera || log "gstreamer1.0-libcamera not installed (CSI camera unavailable)"
+  fi
+else
+  log "system packages present"
+fi
+
+# --- Node.js ---------------------------------------------------------------------------------
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "classpulse needs Node.js 20 or later (Debian 12 ships 18): install it, e.g. from" \
+    "NodeSource's Debian packages, then run this script again." >&2
+  exit 69
+fi
+
+# --- npm packages ----------------------------------------------------------------------------
+# onnxruntime-node: skip its CUDA download (it ships the CPU binaries for x64 and arm64).
+# @u4/opencv4nodejs: build against the system OpenCV instead of downloading and compiling one.
+export ONNXRUNTIME_NODE_INSTALL=skip OPENCV4NODEJS_DISABLE_AUTOBUILD=1 JOBS=max
+stamp=node_modules/.classpulse-lock-sha
+want="$(sha256sum package-lock.json | cut -d' ' -f1) node-$(node -v) $(uname -m)"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f node_modules/@u4/opencv4nodejs/build/Release/opencv4nodejs.node ]; then
+  log "npm packages up to date"
+else
+  log "npm ci (builds the OpenCV binding against the system OpenCV: a few minutes the first time)"
+  npm ci --no-audit --no-fund
+  echo "$want" >"$stamp"
+fi
+
+# --- build -----------------------------------------------------------------------------------
+log "compiling TypeScript"
+npm run --silent build
+
+# --- models ----------------------------------------------------------------------------------
+# The int8 models are committed in models/ with their manifest (see docs/models.md); this only
+# rebuilds them from node_modules when they are missing.
+if [ -f models/manifest.json ] && npm run --silent models:check >/dev/null 2>&1; then
+  log "models present and verified"
+elif [ -f tools/models/build-all.ts ]; then
+  log "building models from node_modules (npm run models)"
+  npm run --silent models
+fi
+
+case "$mode" in
+  demo) exec bin/classpulse run --config config/demo.yaml ;;
+  test) exec npm test ;;
+  install) log "done: run 'bin/classpulse --help'" ;;
+esac
