@@ -3,6 +3,7 @@
  * own entries here (one import + one spread); build-fp32 walks the list.
  */
 import { faceApiModels } from './face-api/models.js';
+import { humanModels } from './human/models.js';
 import type { ModelProto } from './onnx/proto.js';
 
 export interface ModelEntry {
@@ -16,4 +17,4 @@ export interface ModelEntry {
   build(): Promise<ModelProto | Uint8Array>;
 }
 
-export const registry: ModelEntry[] = [...faceApiModels];
+export const registry: ModelEntry[] = [...faceApiModels, ...humanModels];

@@ -1,0 +1,148 @@
+/**
+ * Parity of a converted graph model: the same real pixels through the original TFJS graph model
+ * (@tensorflow/tfjs + wasm backend) and through onnxruntime-node on the ONNX file; reports
+ * max |tfjs - onnx| per output and that error relative to the largest |tfjs| value.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as ort from 'onnxruntime-node';
+import { cv } from '../../../src/capture/cv.js';
+import type { GraphOutput } from './graph-convert.js';
+import type { TfGraphModel } from './graph-model.js';
+
+export interface ParityRow {
+  output: string;
+  maxAbsError: number;
+  maxAbsReference: number;
+  /** maxAbsError / maxAbsReference. */
+  relativeError: number;
+}
+
+/** Selects tfjs's wasm backend, with its .wasm files from node_modules (nothing downloaded). */
+export async function useTfjsWasm(): Promise<void> {
+  const dist = dirname(join(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist/x'));
+  setWasmPaths(`${resolve(dist)}/`);
+  await tf.setBackend('wasm');
+  await tf.ready();
+}
+
+/** Loads the original graph model into tfjs from the same model.json + shards. */
+export async function loadTfjsGraphModel(model: TfGraphModel): Promise<tf.GraphModel> {
+  const groups = model.json.weightsManifest as {
+    paths: string[];
+    weights: tf.io.WeightsManifestEntry[];
+  }[];
+  const shards = await Promise.all(
+    groups.flatMap((g) => g.paths.map((p) => readFile(join(dirname(model.path), p)))),
+  );
+  const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: model.json.modelTopology as unknown as tf.io.ModelArtifacts['modelTopology'],
+    weightSpecs: groups.flatMap((g) => g.weights),
+    weightData,
+  };
+  const signature = model.json.signature ?? model.json.userDefinedMetadata?.signature;
+  if (signature) artifacts.signature = signature as object;
+  return tf.loadGraphModel(tf.io.fromMemory(artifacts));
+}
+
+/**
+ * Reads an image, crops `region` (fractions of width/height; whole image by default), resizes to
+ * size x size and returns RGB values 0..255 in NHWC order.
+ */
+export function readRgbCrop(
+  path: string,
+  size: number,
+  region = { x: 0, y: 0, w: 1, h: 1 },
+): Float32Array {
+  const img = cv.imread(path);
+  const rect = new cv.Rect(
+    Math.round(region.x * img.cols),
+    Math.round(region.y * img.rows),
+    Math.round(region.w * img.cols),
+    Math.round(region.h * img.rows),
+  );
+  const crop = img.getRegion(rect).resize(size, size).cvtColor(cv.COLOR_BGR2RGB);
+  return Float32Array.from(crop.getData());
+}
+
+/** NHWC -> NCHW for a batch of images, applying input = rgb * scale + offset. */
+export function toNchw(
+  nhwc: Float32Array,
+  batch: number,
+  size: number,
+  channels: number,
+  scale: number,
+  offset: number,
+) {
+  const out = new Float32Array(nhwc.length);
+  const plane = size * size;
+  for (let n = 0; n < batch; n++) {
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < channels; c++) {
+        const v = nhwc[(n * plane + p) * channels + c] ?? 0;
+        out[(n * channels + c) * plane + p] = v * scale + offset;
+      }
+    }
+  }
+  return out;
+}
+
+/** Runs both runtimes on the same batch and compares each output element-wise. */
+export async function compareOutputs(options: {
+  tfjsModel: tf.GraphModel;
+  session: ort.InferenceSession;
+  /** RGB 0..255, NHWC, `batch` images of size x size. */
+  rgb: Float32Array;
+  batch: number;
+  size: number;
+  scale: number;
+  offset: number;
+  outputs: GraphOutput[];
+}): Promise<ParityRow[]> {
+  const { batch, size, scale, offset, outputs } = options;
+  const channels = options.rgb.length / (batch * size * size);
+  const tfInput = tf.tidy(() =>
+    tf.tensor4d(options.rgb, [batch, size, size, channels]).mul(scale).add(offset),
+  );
+  const executed = options.tfjsModel.execute(
+    tfInput,
+    outputs.map((o) => o.tensor),
+  );
+  // tfjs returns a bare tensor when one output is asked for.
+  const tfOut = Array.isArray(executed) ? executed : [executed];
+  const reference = await Promise.all(tfOut.map((t) => t.data() as Promise<Float32Array>));
+  tf.dispose([tfInput, ...tfOut]);
+
+  const nchw = toNchw(options.rgb, batch, size, channels, scale, offset);
+  const feeds = {
+    [options.session.inputNames[0] ?? 'input']: new ort.Tensor('float32', nchw, [
+      batch,
+      channels,
+      size,
+      size,
+    ]),
+  };
+  const result = await options.session.run(feeds);
+  return outputs.map((o, i) => {
+    const ref = reference[i] ?? new Float32Array();
+    const got = result[o.name]?.data as Float32Array | undefined;
+    if (!got || got.length !== ref.length) {
+      throw new Error(`output ${o.name}: onnx gave ${got?.length ?? 0} values, tfjs ${ref.length}`);
+    }
+    let maxAbsError = 0;
+    let maxAbsReference = 0;
+    for (let k = 0; k < ref.length; k++) {
+      maxAbsError = Math.max(maxAbsError, Math.abs((ref[k] ?? 0) - (got[k] ?? 0)));
+      maxAbsReference = Math.max(maxAbsReference, Math.abs(ref[k] ?? 0));
+    }
+    return {
+      output: o.name,
+      maxAbsError,
+      maxAbsReference,
+      relativeError: maxAbsError / (maxAbsReference || 1),
+    };
+  });
+}
