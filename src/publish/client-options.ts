@@ -1,0 +1,78 @@
+// MQTT client settings from the config: identity, credentials, TLS and explicit session settings.
+// Unreadable TLS files are configuration errors and name the key and the file.
+import { readFileSync } from 'node:fs';
+import type { IClientOptions } from 'mqtt';
+import type { Config } from '../config/schema.js';
+
+/** Largest packet we accept from the broker: commands are tiny, so a flood cannot cost memory. */
+export const MAX_INCOMING_PACKET_BYTES = 16 * 1024;
+
+export interface ClientOptionsInput {
+  mqtt: Config['mqtt'];
+  /** 4 for the embedded aedes broker (MQTT 3.1.1 only), else mqtt.protocolVersion. */
+  protocolVersion: 4 | 5;
+  will: { topic: string; payload: string };
+}
+
+export class MqttConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`${key}: ${problem}`);
+    this.name = 'MqttConfigError';
+  }
+}
+
+export function buildClientOptions(input: ClientOptionsInput): IClientOptions {
+  const { mqtt, protocolVersion, will } = input;
+  const v5 = protocolVersion === 5;
+  const options: IClientOptions = {
+    clientId: mqtt.clientId,
+    protocolVersion,
+    keepalive: mqtt.keepaliveS,
+    // A persistent session keeps our command subscription (and commands sent meanwhile) while we
+    // are away; sessionExpiryS 0 asks for a clean session instead.
+    clean: v5 ? mqtt.sessionExpiryS === 0 : false,
+    reconnectPeriod: mqtt.reconnectMinMs,
+    connectTimeout: 10_000,
+    // We only hand QoS0 (health) to the client while connected; nothing stale piles up in memory.
+    queueQoSZero: false,
+    resubscribe: true,
+    will: {
+      topic: will.topic,
+      payload: Buffer.from(will.payload),
+      qos: 1,
+      retain: true,
+      ...(v5 ? { properties: { willDelayInterval: 0, contentType: 'application/json' } } : {}),
+    },
+    ...(v5
+      ? {
+          properties: {
+            sessionExpiryInterval: mqtt.sessionExpiryS,
+            receiveMaximum: 32,
+            maximumPacketSize: MAX_INCOMING_PACKET_BYTES,
+            topicAliasMaximum: 0,
+            requestResponseInformation: false,
+            requestProblemInformation: true,
+          },
+        }
+      : {}),
+  };
+  if (mqtt.username) options.username = mqtt.username;
+  if (mqtt.password) options.password = mqtt.password;
+  if (mqtt.tls.ca) options.ca = readPem('mqtt.tls.ca', mqtt.tls.ca);
+  if (mqtt.tls.cert) options.cert = readPem('mqtt.tls.cert', mqtt.tls.cert);
+  if (mqtt.tls.key) options.key = readPem('mqtt.tls.key', mqtt.tls.key);
+  if (/^(mqtts|wss):/.test(mqtt.url)) options.rejectUnauthorized = mqtt.tls.rejectUnauthorized;
+  return options;
+}
+
+function readPem(key: string, path: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (error) {
+    throw new MqttConfigError(key, `cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (!pem.toString('utf8').includes('-----BEGIN'))
+    throw new MqttConfigError(key, `${path} is not a PEM file`);
+  return pem;
+}

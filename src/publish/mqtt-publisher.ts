@@ -1,0 +1,317 @@
+// The daemon's one MQTT client. Events go in (`publish`), compact JSON comes out on the topics of
+// docs/mqtt.md. QoS1 messages go through the disk queue (seq, zero loss); health is QoS0 retained,
+// latest value only. The broker may be away for hours: nothing here blocks or throws on that.
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { CameraState } from '../capture/frame.js';
+import type { Config } from '../config/schema.js';
+import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
+import { type CommandHandler, CommandRouter } from './commands.js';
+import { DiskQueue, type Lane } from './disk-queue.js';
+import { EmbeddedBroker } from './embedded-broker.js';
+import { type IncomingProperties, MqttLink } from './mqtt-link.js';
+import { type Payload, PayloadBuilder } from './payloads.js';
+import { PrivacyGuard } from './privacy-guard.js';
+import { AlertGate, StatePolicy } from './state-policy.js';
+import { isValidResponseTopic, TopicMap, topicLevel } from './topics.js';
+
+export interface MqttPublisherOptions {
+  mqtt: Config['mqtt'];
+  privacy: Config['privacy'];
+  device: Config['device'];
+  logger: Logger;
+  commands?: CommandHandler;
+  /** Wall clock, ms since the epoch (tests pass a fake one). */
+  now?: () => number;
+}
+
+export interface PublisherStats {
+  connected: boolean;
+  queueDepth: number;
+  inflight: number;
+  /** QoS1 messages the broker acknowledged since start. */
+  sent: number;
+  /** State messages dropped at the queue bound. */
+  droppedState: number;
+  /** Messages the broker refused with an error reason code. */
+  rejected: number;
+  /** Payloads the privacy guard refused (never published). */
+  refused: number;
+  suppressedAlerts: number;
+  lastSeq: number;
+  connects: number;
+}
+
+/** Room left in the size check for the seq added after it ("seq":9007199254740991,). */
+const SEQ_BYTES = 26;
+const TICK_MS = 500;
+const COMMAND_TIMEOUT_MS = 15_000;
+const STOP_FLUSH_MS = 3000;
+
+export class MqttPublisher {
+  private readonly options: MqttPublisherOptions;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly topics: TopicMap;
+  private readonly payloads: PayloadBuilder;
+  private readonly guard: PrivacyGuard;
+  private readonly queue: DiskQueue;
+  private readonly states: StatePolicy;
+  private readonly alerts: AlertGate;
+  private readonly router: CommandRouter;
+  private link: MqttLink | undefined;
+  private broker: EmbeddedBroker | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private camera: CameraState = 'opening';
+  private latestClass: ClassSummary | undefined;
+  private lastClassMs = 0;
+  private latestHealth: Payload | undefined;
+  private stopping = false;
+  private refused = 0;
+
+  constructor(options: MqttPublisherOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ module: 'publish' });
+    this.now = options.now ?? Date.now;
+    this.topics = new TopicMap({ baseTopic: options.mqtt.baseTopic });
+    this.payloads = new PayloadBuilder({ deviceId: options.device.id });
+    this.guard = new PrivacyGuard({ maxPayloadBytes: options.privacy.maxPayloadBytes });
+    this.queue = new DiskQueue({
+      dir: join(options.device.stateDir, 'mqtt'),
+      maxMessages: options.mqtt.queueMaxMessages,
+      fsyncMs: options.mqtt.queueFsyncMs,
+      logger: this.logger,
+    });
+    this.states = new StatePolicy({
+      minIntervalMs: options.mqtt.stateMinIntervalS * 1000,
+      heartbeatMs: options.mqtt.heartbeatS * 1000,
+    });
+    this.alerts = new AlertGate({ cooldownMs: options.mqtt.alertCooldownS * 1000 });
+    this.router = new CommandRouter({
+      handler: options.commands,
+      snapshotsAllowed: options.privacy.snapshots,
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      extraStatus: () => ({ mqtt: { ...this.stats() } }),
+      onReset: () => this.states.clear(),
+    });
+  }
+
+  /** Opens the queue and starts connecting in the background; resolves without waiting for it. */
+  async start(): Promise<void> {
+    this.queue.open();
+    const { mqtt } = this.options;
+    let url = mqtt.url;
+    let protocolVersion = mqtt.protocolVersion;
+    if (url === 'embedded') {
+      this.broker = new EmbeddedBroker();
+      url = (await this.broker.start()).url;
+      protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
+      this.logger.info({ url }, 'embedded demo broker listening');
+    }
+    const will = this.payloads.status(this.now(), {
+      online: false,
+      camera: this.camera,
+      reason: 'connection lost',
+    });
+    this.link = new MqttLink({
+      mqtt,
+      url,
+      protocolVersion,
+      will: { topic: this.topics.status, payload: JSON.stringify(will) },
+      queue: this.queue,
+      logger: this.logger,
+      subscriptions: [this.topics.commandFilter],
+      onConnect: () => this.onConnect(),
+      onMessage: (topic, body, properties) => this.onMessage(topic, body, properties),
+    });
+    this.link.start();
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker.unref();
+  }
+
+  publish(event: Event, wallMs: number): void {
+    switch (event.type) {
+      case 'state':
+        if (this.states.offer(event.track, event.signals, wallMs))
+          this.sendState(event.track, event.signals, wallMs, true);
+        return;
+      case 'alert':
+        if (!this.alerts.allow(event.alert, event.track, wallMs)) return;
+        this.enqueue(
+          'alert',
+          this.topics.alerts,
+          this.payloads.alert(
+            wallMs,
+            event.alert,
+            event.reason,
+            event.track === undefined ? undefined : topicLevel(event.track),
+          ),
+        );
+        return;
+      case 'class':
+        // Kept and sent on the class interval: the trackers may summarise every frame.
+        this.latestClass = event.summary;
+        return;
+      case 'status':
+        this.setCamera(event.camera, event.reason);
+        return;
+      case 'track':
+        if (event.change === 'expired') {
+          const last = this.states.remove(event.track);
+          if (last) this.sendState(event.track, last, wallMs, false);
+        }
+        return;
+      case 'frame':
+      case 'blink':
+      case 'turn':
+        // Not messages of their own: counts travel in students/<id>, per-frame data stays local.
+        return;
+    }
+  }
+
+  /** Retained, QoS0, latest value only: a stale health report is worth nothing after an outage. */
+  publishHealth(health: Record<string, unknown>): void {
+    const payload = this.payloads.health(this.now(), health);
+    const verdict = this.guard.check(payload);
+    if (!verdict.ok) {
+      this.refuse(this.topics.health, verdict.reason);
+      return;
+    }
+    this.latestHealth = payload;
+    this.sendHealth();
+  }
+
+  setCamera(state: CameraState, reason?: string): void {
+    this.camera = state;
+    this.enqueueStatus(true, reason);
+  }
+
+  stats(): PublisherStats {
+    const q = this.queue.stats();
+    return {
+      connected: this.link?.connected ?? false,
+      queueDepth: q.depth,
+      inflight: q.inflight,
+      sent: this.link?.sent ?? 0,
+      droppedState: q.droppedState,
+      rejected: q.rejected,
+      refused: this.refused,
+      suppressedAlerts: this.alerts.suppressed,
+      lastSeq: q.lastSeq,
+      connects: this.link?.connects ?? 0,
+    };
+  }
+
+  /** Publishes the retained offline status, waits briefly for the queue to drain, and closes. */
+  async stop(reason: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.ticker) clearInterval(this.ticker);
+    if (this.link) {
+      this.enqueueStatus(false, reason);
+      await this.link.stop(STOP_FLUSH_MS);
+    }
+    this.queue.close();
+    this.logger.info({ reason, ...this.stats() }, 'publisher stopped');
+    await this.broker?.stop();
+  }
+
+  private onConnect(): void {
+    // Birth message on every (re)connect: the broker may have published our will meanwhile.
+    this.enqueueStatus(true);
+    this.sendHealth();
+  }
+
+  private onMessage(topic: string, body: Buffer, properties: IncomingProperties | undefined): void {
+    const name = this.topics.commandName(topic);
+    if (name === undefined) return;
+    void this.router.handle(name, body).then((outcome) => {
+      const responseTopic = properties?.responseTopic;
+      const routed = responseTopic !== undefined && isValidResponseTopic(responseTopic);
+      const target = routed ? responseTopic : this.topics.commandReply(name);
+      let payload = this.payloads.reply(this.now(), outcome);
+      if (!this.guard.check(payload, SEQ_BYTES).ok)
+        payload = this.payloads.reply(this.now(), {
+          cmd: outcome.cmd,
+          ...(outcome.id !== undefined ? { id: outcome.id } : {}),
+          ok: false,
+          error: { code: 'failed', message: 'the reply was refused by the privacy guard' },
+        });
+      const correlation = properties?.correlationData;
+      this.enqueue('control', target, payload, false, {
+        ...(routed ? { responseTopic: target } : {}),
+        ...(correlation && correlation.length <= 64
+          ? { correlationData: correlation.toString('base64') }
+          : {}),
+      });
+    });
+  }
+
+  private tick(): void {
+    const nowMs = this.now();
+    for (const { student, signals } of this.states.due(nowMs))
+      this.sendState(student, signals, nowMs, true);
+    const classMs = this.options.mqtt.classIntervalS * 1000;
+    if (this.latestClass && nowMs - this.lastClassMs >= classMs) {
+      this.lastClassMs = nowMs;
+      this.enqueue(
+        'state',
+        this.topics.classSummary,
+        this.payloads.classSummary(nowMs, this.latestClass),
+      );
+    }
+  }
+
+  private sendState(student: string, signals: StudentSignals, wallMs: number, present: boolean) {
+    const id = topicLevel(student);
+    this.enqueue(
+      'state',
+      this.topics.student(id),
+      this.payloads.student(wallMs, id, signals, present),
+    );
+  }
+
+  private enqueueStatus(online: boolean, reason?: string): void {
+    const payload = this.payloads.status(this.now(), {
+      online,
+      camera: this.camera,
+      ...(reason ? { reason } : {}),
+      queueDropped: this.queue.stats().droppedState,
+    });
+    this.enqueue('control', this.topics.status, payload, true);
+  }
+
+  /** Guard, assign seq, journal, send when possible. Returns false when the guard refused it. */
+  private enqueue(
+    lane: Lane,
+    topic: string,
+    payload: Payload,
+    retain = false,
+    routing: { responseTopic?: string; correlationData?: string } = {},
+  ): boolean {
+    const verdict = this.guard.check(payload, SEQ_BYTES);
+    if (!verdict.ok) {
+      this.refuse(topic, verdict.reason);
+      return false;
+    }
+    const { v, device, tMs, ...rest } = payload;
+    this.queue.push(lane, (seq) => ({
+      topic,
+      payload: JSON.stringify({ v, device, tMs, seq, ...rest }),
+      retain,
+      ...routing,
+    }));
+    this.link?.pump();
+    return true;
+  }
+
+  private sendHealth(): void {
+    if (this.latestHealth)
+      this.link?.publishVolatile(this.topics.health, JSON.stringify(this.latestHealth), true);
+  }
+
+  private refuse(topic: string, reason: string | undefined): void {
+    this.refused += 1;
+    this.logger.error({ topic, reason }, 'privacy guard refused a payload; not published');
+  }
+}

@@ -1,0 +1,239 @@
+// A real mosquitto for integration tests: a temp dir with its config and persistence, a free
+// loopback port, restart on the same port keeping persistence, and cleanup that always runs.
+// Optional: a password file and a TLS listener (certificates made with openssl at test time).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MOSQUITTO = '/usr/sbin/mosquitto';
+
+export interface MosquittoOptions {
+  /** Require this user and password (a mosquitto_passwd file); anonymous access is then refused. */
+  credentials?: { username: string; password: string };
+  /** Add a TLS listener with a test CA, requiring client certificates. */
+  tls?: boolean;
+}
+
+export interface TestCerts {
+  ca: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+export class Mosquitto {
+  readonly dir: string;
+  readonly port: number;
+  readonly tlsPort: number | undefined;
+  readonly certs: TestCerts | undefined;
+  private process: ChildProcess | undefined;
+
+  private constructor(dir: string, port: number, tlsPort?: number, certs?: TestCerts) {
+    this.dir = dir;
+    this.port = port;
+    this.tlsPort = tlsPort;
+    this.certs = certs;
+  }
+
+  static async start(options: MosquittoOptions = {}): Promise<Mosquitto> {
+    const dir = mkdtempSync(join(tmpdir(), 'classpulse-mosquitto-'));
+    const port = await freePort();
+    const tlsPort = options.tls ? await freePort() : undefined;
+    const certs = options.tls ? makeCerts(dir) : undefined;
+    const lines = [
+      `listener ${port} 127.0.0.1`,
+      'persistence true',
+      `persistence_location ${dir}/`,
+      `log_dest file ${join(dir, 'mosquitto.log')}`,
+      'log_type error',
+      'log_type warning',
+      'log_type notice',
+      // A persistent subscriber may be away during a long replay: keep everything for it.
+      'max_queued_messages 0',
+      'max_inflight_messages 20',
+      'per_listener_settings false',
+    ];
+    if (process.getuid?.() === 0) lines.push('user root');
+    if (options.credentials) {
+      const file = join(dir, 'passwd');
+      writeFileSync(file, '');
+      execFileSync('mosquitto_passwd', [
+        '-b',
+        file,
+        options.credentials.username,
+        options.credentials.password,
+      ]);
+      lines.push('allow_anonymous false', `password_file ${file}`);
+    } else {
+      lines.push('allow_anonymous true');
+    }
+    if (tlsPort && certs) {
+      lines.push(
+        `listener ${tlsPort} 127.0.0.1`,
+        `cafile ${certs.ca}`,
+        `certfile ${join(dir, 'server.crt')}`,
+        `keyfile ${join(dir, 'server.key')}`,
+        'require_certificate true',
+      );
+    }
+    writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
+    const broker = new Mosquitto(dir, port, tlsPort, certs);
+    await broker.launch();
+    return broker;
+  }
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  get tlsUrl(): string {
+    return `mqtts://localhost:${this.tlsPort}`;
+  }
+
+  get running(): boolean {
+    return this.process !== undefined;
+  }
+
+  /** Clean shutdown (mosquitto saves its persistence) and start again on the same port. */
+  async restart(downMs = 0): Promise<void> {
+    await this.stopProcess('SIGTERM');
+    if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.launch();
+  }
+
+  /** Stops the broker without removing its directory (start it again with `launch`). */
+  async halt(): Promise<void> {
+    await this.stopProcess('SIGTERM');
+  }
+
+  async launch(): Promise<void> {
+    const child = spawn(MOSQUITTO, ['-c', join(this.dir, 'mosquitto.conf')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    this.process = child;
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) =>
+        reject(new Error(`mosquitto exited (${code}): ${stderr}${this.log()}`)),
+      ),
+    );
+    exited.catch(() => undefined);
+    await Promise.race([waitForPort(this.port, 10_000), exited]);
+    if (this.tlsPort) await Promise.race([waitForPort(this.tlsPort, 10_000), exited]);
+  }
+
+  /** Stops the broker and removes its directory; safe to call more than once. */
+  async stop(): Promise<void> {
+    await this.stopProcess('SIGTERM');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  log(): string {
+    try {
+      return readFileSync(join(this.dir, 'mosquitto.log'), 'utf8');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  private async stopProcess(signal: NodeJS.Signals): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = tcpConnect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A CA, a server certificate for localhost and a client certificate, all signed by the CA. */
+function makeCerts(dir: string): TestCerts {
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=test-ca',
+  );
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  for (const [name, cn] of [
+    ['server', 'localhost'],
+    ['client', 'classpulse-test'],
+  ] as const) {
+    ssl(
+      'req',
+      '-new',
+      ...ec,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    );
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      ...(name === 'server' ? ['-extfile', 'server.ext'] : []),
+    );
+  }
+  return {
+    ca: join(dir, 'ca.crt'),
+    clientCert: join(dir, 'client.crt'),
+    clientKey: join(dir, 'client.key'),
+  };
+}
