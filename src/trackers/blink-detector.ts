@@ -129,7 +129,7 @@ export class BlinkDetector {
   /** Completed long closures plus the running one once it is longer than a blink. */
   eyesClosedMs(): number {
     const running =
-      this.state === 'closed' && this.lastSampleMs !== undefined
+      this.state === 'closed' && this.lastSampleMs !== undefined && this.clearlyClosed()
         ? this.lastSampleMs - this.closureStartMs
         : 0;
     return this.closedMsDone + (running > this.config.maxBlinkMs ? running : 0);
@@ -172,13 +172,26 @@ export class BlinkDetector {
     const first = this.lowPhase[0];
     const last = this.lowPhase[this.lowPhase.length - 1];
     if (!first || !last || last.tMs - first.tMs < REBASELINE_MIN_MS) return;
-    const recent = this.lowPhase.filter((s) => s.tMs >= last.tMs - REBASELINE_MIN_MS);
-    const values = recent.map((s) => s.value).sort((a, b) => a - b);
-    const median = values[Math.floor(values.length / 2)] ?? 0;
-    const spread = (values[values.length - 1] ?? 0) - (values[0] ?? 0);
-    if (median < REBASELINE_FLOOR * baseline || spread > REBASELINE_SPREAD * median) return;
-    this.baseline.replace(recent);
+    // Keep only the last REBASELINE_MIN_MS: enough to judge, bounded for a sleeping student.
+    this.lowPhase = this.lowPhase.filter((s) => s.tMs >= last.tMs - REBASELINE_MIN_MS);
+    const values = this.lowPhase.map((s) => s.value).sort((a, b) => a - b);
+    const at = (share: number) => values[Math.round(share * (values.length - 1))] ?? 0;
+    // 10th–90th percentile spread: the few frames of a blink inside the phase do not count.
+    const median = at(0.5);
+    if (median < REBASELINE_FLOOR * baseline || at(0.9) - at(0.1) > REBASELINE_SPREAD * median) {
+      return;
+    }
+    this.baseline.replace(this.lowPhase);
     this.state = 'open';
     this.lowPhase = [];
+  }
+
+  /** A running low phase that may still turn out to be a new open level is not closed time yet. */
+  private clearlyClosed(): boolean {
+    const baseline = this.baseline.value;
+    if (baseline === undefined) return false;
+    const values = this.lowPhase.map((s) => s.value).sort((a, b) => a - b);
+    const median = values[Math.floor(values.length / 2)] ?? 0;
+    return median < REBASELINE_FLOOR * baseline;
   }
 }

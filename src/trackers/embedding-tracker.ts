@@ -50,12 +50,15 @@ export class EmbeddingTracker {
 
   update(observations: readonly Observation[], tMs: number): TrackerUpdate {
     const events: EventOf<'track'>[] = [];
-    const live = this.records.filter((record) => !record.lost);
     for (const record of this.records) record.current = undefined;
+    // Time may have passed without updates: a face unseen for lostAfterMs must not be continued by
+    // whatever now stands where it was predicted; it can only come back through its embedding.
+    this.markLost(tMs, events);
+    const live = this.records.filter((record) => !record.lost);
 
     const association = associate(live, observations, tMs, this.tracking);
     for (const { record, observation } of association.matches) this.apply(record, observation, tMs);
-    this.markMissing(tMs, events);
+    for (const record of live) if (!record.current) record.missed += 1;
     this.addTentative(association, tMs);
     this.resolveTentative(tMs, events);
     this.markOverlaps();
@@ -133,11 +136,9 @@ export class EmbeddingTracker {
     }
   }
 
-  private markMissing(tMs: number, events: EventOf<'track'>[]): void {
+  private markLost(tMs: number, events: EventOf<'track'>[]): void {
     for (const record of this.records) {
-      if (record.lost || record.current) continue;
-      record.missed += 1;
-      if (tMs - record.lastSeenMs < this.tracking.lostAfterMs) continue;
+      if (record.lost || tMs - record.lastSeenMs < this.tracking.lostAfterMs) continue;
       if (!record.confirmed) {
         // A tentative face that vanished before getting an id was most likely a false detection.
         this.records = this.records.filter((other) => other !== record);
