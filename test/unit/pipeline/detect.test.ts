@@ -4,7 +4,11 @@ import {
   decodeBlazeface,
 } from '../../../src/pipeline/detect/blazeface-decode.js';
 import { iou, nonMaxSuppression } from '../../../src/pipeline/detect/nms.js';
-import { decodeSsd, decodeSsdBox } from '../../../src/pipeline/detect/ssd-decode.js';
+import {
+  decodeNormalisedBoxes,
+  normalisedToPixels,
+} from '../../../src/pipeline/detect/ssd-decode.js';
+import { detectionWindows } from '../../../src/pipeline/detect/tiles.js';
 
 describe('non-maximum suppression', () => {
   it('computes IoU of overlapping and disjoint boxes', () => {
@@ -60,27 +64,39 @@ describe('BlazeFace decode', () => {
   });
 });
 
-describe('SSD decode', () => {
-  const anchors = new Float32Array([0.1, 0.2, 0.3, 0.6]); // ymin, xmin, ymax, xmax
-
-  it('returns the anchor itself for a zero regression', () => {
-    const b = decodeSsdBox(new Float32Array(4), anchors, 0);
-    expect(b.ymin).toBeCloseTo(0.1);
-    expect(b.xmin).toBeCloseTo(0.2);
-    expect(b.ymax).toBeCloseTo(0.3);
-    expect(b.xmax).toBeCloseTo(0.6);
+describe('face-api detector outputs', () => {
+  it('scales normalised [ymin, xmin, ymax, xmax] boxes to the square and thresholds them', () => {
+    const boxes = new Float32Array([0.1, 0.2, 0.3, 0.6, 0, 0, 0.5, 0.5]);
+    const scores = new Float32Array([0.8, 0.3]);
+    const out = decodeNormalisedBoxes({ boxes, scores }, 100, 0.5);
+    expect(out).toHaveLength(1);
+    expect(out[0]?.x).toBeCloseTo(20);
+    expect(out[0]?.y).toBeCloseTo(10);
+    expect(out[0]?.w).toBeCloseTo(40);
+    expect(out[0]?.h).toBeCloseTo(20);
+    expect(out[0]?.score).toBeCloseTo(0.8);
   });
 
-  it('applies the (10, 10, 5, 5) box coder and scales to input pixels', () => {
-    // ty = 10 shifts the centre by one anchor height; th = 5·ln 2 doubles the height.
-    const regressions = new Float32Array([10, 0, 5 * Math.LN2, 0]);
-    const [d] = decodeSsd({ regressions, scores: new Float32Array([0.8]) }, anchors, 100, 0.5);
-    expect(d?.y).toBeCloseTo(100 * (0.4 - 0.2));
-    expect(d?.h).toBeCloseTo(100 * 0.4);
-    expect(d?.x).toBeCloseTo(20);
-    expect(d?.w).toBeCloseTo(40);
-    expect(decodeSsd({ regressions, scores: new Float32Array([0.3]) }, anchors, 100, 0.5)).toEqual(
-      [],
-    );
+  it('clamps boxes reaching past the input to its edges, as face-api does', () => {
+    const d = normalisedToPixels({ ymin: -0.1, xmin: 0.9, ymax: 0.5, xmax: 1.2 }, 200, 0.9);
+    expect(d).toEqual({ x: 180, y: 0, w: 20, h: 100, score: 0.9 });
+  });
+});
+
+describe('detection windows', () => {
+  it('is the whole frame without tiling', () => {
+    expect(detectionWindows(1280, 720, 1)).toEqual([{ x: 0, y: 0, w: 1280, h: 720 }]);
+  });
+
+  it('adds N×N overlapping tiles that cover the frame edge to edge', () => {
+    const windows = detectionWindows(1280, 720, 3);
+    expect(windows).toHaveLength(10);
+    const tiles = windows.slice(1);
+    expect(Math.min(...tiles.map((t) => t.x))).toBe(0);
+    expect(Math.max(...tiles.map((t) => t.x + t.w))).toBe(1280);
+    expect(Math.max(...tiles.map((t) => t.y + t.h))).toBe(720);
+    // Neighbours overlap, so a face smaller than the overlap is whole in some tile.
+    const [first, second] = tiles;
+    expect((first?.x ?? 0) + (first?.w ?? 0)).toBeGreaterThan(second?.x ?? 0);
   });
 });

@@ -1,0 +1,24 @@
+// Detection windows over the frame. Distant back-row faces are ~30 px in 1280×720; shrunk with the
+// whole frame into a 512 input they fall below what the detector sees, so with `tiles` = N the
+// frame is also covered by N×N overlapping windows, each fed at full detector resolution.
+import type { Box } from '../types.js';
+
+/** Overlap between neighbouring tiles, as a share of a tile: a face up to this size is whole in one. */
+export const TILE_OVERLAP = 0.25;
+
+export function detectionWindows(widthPx: number, heightPx: number, tiles: number): Box[] {
+  const full: Box = { x: 0, y: 0, w: widthPx, h: heightPx };
+  if (tiles <= 1) return [full];
+  const windows: Box[] = [full];
+  const tileW = Math.min(widthPx, Math.ceil((widthPx / tiles) * (1 + TILE_OVERLAP)));
+  const tileH = Math.min(heightPx, Math.ceil((heightPx / tiles) * (1 + TILE_OVERLAP)));
+  for (let row = 0; row < tiles; row++) {
+    for (let col = 0; col < tiles; col++) {
+      // Spread tile origins evenly so the first starts at 0 and the last ends at the edge.
+      const x = Math.round(((widthPx - tileW) * col) / (tiles - 1));
+      const y = Math.round(((heightPx - tileH) * row) / (tiles - 1));
+      windows.push({ x, y, w: tileW, h: tileH });
+    }
+  }
+  return windows;
+}

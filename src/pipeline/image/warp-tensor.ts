@@ -1,0 +1,62 @@
+// Crop-and-resize of a BGR frame into a model input: one warpAffine per crop (the crop geometry is
+// the affine map), then HWC/BGR/uint8 → NCHW/RGB/float32 with the model's normalisation.
+import { cv, type Mat } from '../../capture/cv.js';
+import { type Affine, affineRows } from '../geometry/affine.js';
+
+/** value = pixel · scale + offset, per channel (RGB order). */
+export interface Normalisation {
+  scale: number;
+  offset: number;
+}
+
+export const RAW_0_255: Normalisation = { scale: 1, offset: 0 };
+export const UNIT_0_1: Normalisation = { scale: 1 / 255, offset: 0 };
+export const SIGNED_1: Normalisation = { scale: 1 / 127.5, offset: -1 };
+
+/** Warp `image` by `frameToInput` into a `widthPx`×`heightPx` BGR Mat (black outside the frame). */
+export function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: number): Mat {
+  const m = new cv.Mat(affineRows(frameToInput), cv.CV_64F);
+  return image.warpAffine(
+    m,
+    new cv.Size(widthPx, heightPx),
+    cv.INTER_LINEAR,
+    cv.BORDER_CONSTANT,
+    new cv.Vec3(0, 0, 0),
+  );
+}
+
+/**
+ * Write a BGR 8-bit crop as RGB planes into `target` at batch slot `slot` (NCHW). The target is
+ * shared across a batch so faces go to the model in one call.
+ */
+export function writeNchw(
+  crop: Mat,
+  target: Float32Array,
+  slot: number,
+  norm: Normalisation,
+): void {
+  const plane = crop.rows * crop.cols;
+  const data = crop.getData();
+  const base = slot * 3 * plane;
+  const { scale, offset } = norm;
+  for (let p = 0; p < plane; p++) {
+    const b = data[p * 3] ?? 0;
+    const g = data[p * 3 + 1] ?? 0;
+    const r = data[p * 3 + 2] ?? 0;
+    target[base + p] = r * scale + offset;
+    target[base + plane + p] = g * scale + offset;
+    target[base + 2 * plane + p] = b * scale + offset;
+  }
+}
+
+/** Warp and write in one go. */
+export function warpInto(
+  image: Mat,
+  frameToInput: Affine,
+  sizePx: number,
+  target: Float32Array,
+  slot: number,
+  norm: Normalisation,
+): void {
+  writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
+}

@@ -1,0 +1,52 @@
+// What the pipeline needs from a model loader: a session per model name. `ModelStore`
+// (model-store.ts: manifest, sha256 checks, precision) satisfies it; `Fp32Directory` is a plain
+// loader for a folder of `<name>.onnx` files, for tools and tests that run without a manifest.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+
+export type InferenceSession = ort.InferenceSession;
+
+export interface SessionSource {
+  session(name: string): Promise<InferenceSession>;
+}
+
+export interface Fp32DirectoryOptions {
+  /** Folder holding `<name>.onnx`. */
+  dir: string;
+  /** Intra-op threads per session. */
+  threads: number;
+}
+
+export class Fp32Directory implements SessionSource {
+  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+
+  constructor(private readonly options: Fp32DirectoryOptions) {}
+
+  session(name: string): Promise<InferenceSession> {
+    let session = this.sessions.get(name);
+    if (!session) {
+      const path = join(this.options.dir, `${name}.onnx`);
+      if (!existsSync(path)) {
+        return Promise.reject(
+          new Error(`model file ${path} is missing: run \`npm run models\` to build it`),
+        );
+      }
+      session = ort.InferenceSession.create(path, {
+        intraOpNumThreads: this.options.threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
+      this.sessions.set(name, session);
+    }
+    return session;
+  }
+}
+
+/** The batch size a session accepts: undefined when its first input's batch is dynamic. */
+export function fixedBatch(session: InferenceSession): number | undefined {
+  const meta = session.inputMetadata[0];
+  if (!meta || !meta.isTensor) return undefined;
+  const first = meta.shape[0];
+  return typeof first === 'number' && first > 0 ? first : undefined;
+}
