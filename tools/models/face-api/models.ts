@@ -33,39 +33,88 @@ export function faceApiVersion(): string {
   return (require(`${FACE_API_PACKAGE}/package.json`) as { version: string }).version;
 }
 
-function entry(
-  name: FaceApiModelEntry['name'],
-  role: string,
-  manifest: string,
-  builder: (weights: WeightMap) => ModelProto,
-): FaceApiModelEntry {
+interface EntryDef {
+  name: FaceApiModelEntry['name'];
+  role: string;
+  manifest: string;
+  builder: (weights: WeightMap) => ModelProto;
+  /** How the caller prepares the input picture (face-api's toBatchTensor). */
+  preprocess: string;
+  outputs: string;
+}
+
+/**
+ * Metadata keys shared with the graph-model converter: the quantiser's calibration reads
+ * input_scale/offset (1 and 0 here: these graphs normalise RGB 0..255 themselves).
+ */
+function withMetadata(model: ModelProto, def: EntryDef, source: string): ModelProto {
+  const meta: Record<string, string> = {
+    source,
+    input_colour: 'rgb',
+    input_scale: '1',
+    input_offset: '0',
+    preprocess: def.preprocess,
+    outputs: def.outputs,
+  };
+  const props = model.metadataProps ?? [];
+  for (const [key, value] of Object.entries(meta)) props.push({ key, value });
+  model.metadataProps = props;
+  return model;
+}
+
+function entry(def: EntryDef): FaceApiModelEntry {
+  const source = `${FACE_API_PACKAGE}@${faceApiVersion()}:model/${def.manifest}`;
   return {
-    name,
-    role,
-    source: `${FACE_API_PACKAGE}@${faceApiVersion()}:model/${manifest}`,
+    name: def.name,
+    role: def.role,
+    source,
     licence: 'MIT',
-    build: async () => builder(await readWeights(join(faceApiModelDir(), manifest))),
+    build: async () =>
+      withMetadata(
+        def.builder(await readWeights(join(faceApiModelDir(), def.manifest))),
+        def,
+        source,
+      ),
   };
 }
 
+const DETECTOR_PREPROCESS = 'RGB frame zero-padded at bottom/right to a square, bilinear resize';
+const FACE_PREPROCESS = 'RGB face crop zero-padded to a centred square, bilinear resize';
+
 export const faceApiModels: FaceApiModelEntry[] = [
-  entry(
-    'ssd-mobilenetv1',
-    'face-detector',
-    'ssd_mobilenetv1_model-weights_manifest.json',
-    buildSsdMobilenetV1,
-  ),
-  entry(
-    'face-embedding',
-    'face-embedding',
-    'face_recognition_model-weights_manifest.json',
-    buildFaceEmbedding,
-  ),
-  entry('expression', 'expression', 'face_expression_model-weights_manifest.json', buildExpression),
-  entry(
-    'tiny-face-detector',
-    'face-detector-fast',
-    'tiny_face_detector_model-weights_manifest.json',
-    buildTinyFaceDetector,
-  ),
+  entry({
+    name: 'ssd-mobilenetv1',
+    role: 'face-detector',
+    manifest: 'ssd_mobilenetv1_model-weights_manifest.json',
+    builder: buildSsdMobilenetV1,
+    preprocess: DETECTOR_PREPROCESS,
+    outputs:
+      'boxes [1,5118,4] ymin,xmin,ymax,xmax in 0..1 of the padded square (decoded); scores [1,5118] sigmoid; NMS IoU 0.5',
+  }),
+  entry({
+    name: 'face-embedding',
+    role: 'face-embedding',
+    manifest: 'face_recognition_model-weights_manifest.json',
+    builder: buildFaceEmbedding,
+    preprocess: FACE_PREPROCESS,
+    outputs: 'embedding [1,128] raw face-api descriptor (not L2-normalised)',
+  }),
+  entry({
+    name: 'expression',
+    role: 'expression',
+    manifest: 'face_expression_model-weights_manifest.json',
+    builder: buildExpression,
+    preprocess: FACE_PREPROCESS,
+    outputs:
+      'logits [1,7]; probabilities [1,7] softmax; order neutral,happy,sad,angry,fearful,disgusted,surprised',
+  }),
+  entry({
+    name: 'tiny-face-detector',
+    role: 'face-detector',
+    manifest: 'tiny_face_detector_model-weights_manifest.json',
+    builder: buildTinyFaceDetector,
+    preprocess: DETECTOR_PREPROCESS,
+    outputs:
+      'boxes [1,845,4] ymin,xmin,ymax,xmax in 0..1 of the padded square (decoded); scores [1,845] sigmoid; NMS IoU 0.4',
+  }),
 ];
