@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { Event } from '../../../src/events/types.js';
+import type { Box, EyeOpenness, HeadPose } from '../../../src/pipeline/types.js';
+import { Classroom } from '../../../src/trackers/classroom.js';
+import { defaults } from './support/config.js';
+import { eyeFrames, periodic } from './support/eye-signals.js';
+import { FaceBank } from './support/faces.js';
+import { SimulatedPipeline } from './support/simulated-pipeline.js';
+
+interface Student {
+  person: string;
+  box: Box;
+  eyesAt: (tMs: number) => EyeOpenness | undefined;
+  poseAt?: (tMs: number) => HeadPose;
+}
+
+function classroom(blink = {}) {
+  return new Classroom({
+    tracking: defaults('tracking'),
+    blink: defaults('blink', blink),
+    headTurn: defaults('headTurn'),
+    expression: defaults('expression'),
+  });
+}
+
+/** Drives a classroom at 10 fps; returns every event. */
+function drive(room: Classroom, students: Student[], fromMs: number, toMs: number): Event[] {
+  const pipeline = new SimulatedPipeline(new FaceBank(11));
+  const events: Event[] = [];
+  for (let t = fromMs; t < toMs; t += 100) {
+    const faces = students.map((s) => ({ person: s.person, box: s.box }));
+    const observations = pipeline.observe({ tMs: t, faces }, room.hints(t), { claims: true });
+    observations.forEach((observation, i) => {
+      const s = students[i];
+      const eyes = s?.eyesAt(t);
+      if (eyes) observation.eyes = eyes;
+      if (s?.poseAt) observation.pose = s.poseAt(t);
+    });
+    events.push(...room.update(observations, t));
+  }
+  return events;
+}
+
+function eyesOf(frames: ReturnType<typeof eyeFrames>) {
+  const byTime = new Map(frames.map((f) => [f.tMs, f.eyes]));
+  return (tMs: number) => byTime.get(tMs);
+}
+
+const calm = (person: string, x: number): Student => ({
+  person,
+  box: { x, y: 100, w: 60, h: 60 },
+  eyesAt: eyesOf(
+    eyeFrames({
+      fps: 10,
+      durationMs: 120_000,
+      closures: periodic(2000, 4000, 120_000, 200),
+      seed: x,
+    }),
+  ),
+});
+
+describe('Classroom', () => {
+  it('emits one frame event per update and state events only on change', () => {
+    const room = classroom();
+    const events = drive(room, [calm('ann', 100)], 0, 60_000);
+    const frames = events.filter((e) => e.type === 'frame');
+    expect(frames).toHaveLength(600);
+    const blinks = events.filter((e) => e.type === 'blink').length;
+    const states = events.filter((e) => e.type === 'state');
+    expect(blinks).toBe(15);
+    // One when the student appears, then one per blink (the blink count changed); not per frame.
+    expect(states.length).toBe(1 + blinks);
+    expect(events.filter((e) => e.type === 'track')).toEqual([
+      { type: 'track', tMs: 100, track: 'anon-1', change: 'born' },
+    ]);
+    expect(room.signals('anon-1')?.blinks).toBe(15);
+    expect(room.signals('anon-9')).toBeUndefined();
+  });
+
+  it('sends a state event when the pose bucket changes', () => {
+    const room = classroom();
+    const turning: Student = {
+      ...calm('ann', 100),
+      poseAt: (t) => ({ yawDeg: t >= 5000 ? 40 : 0, pitchDeg: 0, rollDeg: 0 }),
+    };
+    const events = drive(room, [turning], 0, 4900);
+    const before = events.filter((e) => e.type === 'state').length;
+    const later = drive(room, [turning], 4900, 5200).filter((e) => e.type === 'state');
+    expect(before).toBeGreaterThan(0);
+    expect(later).toHaveLength(1);
+    expect(later[0]?.type === 'state' && later[0].signals.yawDeg).toBe(40);
+  });
+
+  it('summarises the class: faces, tired and attentive share, expression mix', () => {
+    // tiredBlinks 5: Bob blinks every 1 s and is tired within the minute; Ann every 4 s is not.
+    const room = classroom({ tiredBlinks: 5 });
+    const bob: Student = {
+      person: 'bob',
+      box: { x: 400, y: 100, w: 60, h: 60 },
+      eyesAt: eyesOf(
+        eyeFrames({
+          fps: 10,
+          durationMs: 30_000,
+          closures: periodic(1000, 1000, 30_000, 200),
+          seed: 3,
+        }),
+      ),
+    };
+    const events = drive(room, [calm('ann', 100), bob], 0, 12_000);
+    const alerts = events.filter((e) => e.type === 'alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ alert: 'tired', track: 'anon-2' });
+    const summary = room.summary(12_000);
+    expect(summary).toMatchObject({ faces: 2, tired: 1, lookingAround: 0, attentiveShare: 0.5 });
+    expect(summary.expressions.neutral).toBe(2);
+    expect(room.tracks().map((t) => t.id)).toEqual(['anon-1', 'anon-2']);
+  });
+
+  it('reset puts counters to zero, keeps ids, and re-sends state', () => {
+    const room = classroom();
+    drive(room, [calm('ann', 100)], 0, 20_000);
+    expect(room.signals('anon-1')?.blinks).toBeGreaterThan(0);
+    room.reset();
+    expect(room.signals('anon-1')?.blinks).toBe(0);
+    const events = drive(room, [calm('ann', 100)], 20_000, 20_200);
+    expect(events.some((e) => e.type === 'state' && e.track === 'anon-1')).toBe(true);
+    expect(room.tracks().map((t) => t.id)).toEqual(['anon-1']);
+  });
+
+  it('reports an empty classroom as fully attentive with no faces', () => {
+    const room = classroom();
+    expect(room.update([], 0)).toEqual([{ type: 'frame', tMs: 0, faces: 0 }]);
+    expect(room.summary(0)).toMatchObject({ faces: 0, attentiveShare: 1, tired: 0 });
+    expect(room.hints(0)).toEqual([]);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { EventOf } from '../../../src/events/types.js';
+import type { Observation } from '../../../src/pipeline/types.js';
+import { StudentState } from '../../../src/trackers/student-state.js';
+import { defaults } from './support/config.js';
+import { eyeFrames, periodic } from './support/eye-signals.js';
+
+const BOX = { x: 100, y: 100, w: 60, h: 60 };
+
+function student(overrides: { blink?: object; headTurn?: object } = {}) {
+  return new StudentState({
+    trackId: 'anon-1',
+    blink: defaults('blink', overrides.blink),
+    headTurn: defaults('headTurn', overrides.headTurn),
+    expression: defaults('expression'),
+  });
+}
+
+/** Runs eye frames (and an optional yaw script) through a student; returns its alerts. */
+function drive(
+  state: StudentState,
+  frames: ReturnType<typeof eyeFrames>,
+  yawAt: (tMs: number) => number = () => 0,
+): EventOf<'alert'>[] {
+  const alerts: EventOf<'alert'>[] = [];
+  for (const frame of frames) {
+    const observation: Observation = {
+      box: BOX,
+      pose: { yawDeg: yawAt(frame.tMs), pitchDeg: 0, rollDeg: 0 },
+    };
+    if (frame.eyes) observation.eyes = frame.eyes;
+    for (const event of state.update(frame.tMs, observation)) {
+      if (event.type === 'alert') alerts.push(event);
+    }
+  }
+  return alerts;
+}
+
+describe('StudentState alerts', () => {
+  it('raises "tired" when blinks in the window reach tiredBlinks, then waits the cool-down', () => {
+    const { tiredBlinks, windowS, alertCooldownS } = defaults('blink');
+    // A blink every 1.8 s: 33 per minute, above the 30 of the default threshold.
+    const frames = eyeFrames({
+      fps: 10,
+      durationMs: 400_000,
+      closures: periodic(1000, 1800, 400_000, 200),
+    });
+    const state = student();
+    const alerts = drive(state, frames);
+    expect(alerts.map((a) => a.alert)).toEqual(['tired', 'tired']);
+    const [first, second] = alerts;
+    expect(first?.reason).toBe(`${tiredBlinks} blinks in ${windowS} s (≥ ${tiredBlinks})`);
+    // The first alert comes with the tiredBlinks-th blink, not before.
+    expect(first?.tMs).toBeGreaterThanOrEqual(1000 + (tiredBlinks - 1) * 1800);
+    expect((second?.tMs ?? 0) - (first?.tMs ?? 0)).toBeGreaterThanOrEqual(alertCooldownS * 1000);
+    expect(state.signals(400_000).tired).toBe(true);
+  });
+
+  it('raises "tired" on PERCLOS once half of the window has been measured', () => {
+    // Eyes shut 1.5 s out of every 6 s: PERCLOS 0.25, above 0.15; closures too long to be blinks.
+    const frames = eyeFrames({
+      fps: 10,
+      durationMs: 60_000,
+      closures: periodic(3000, 6000, 60_000, 1500),
+    });
+    const state = student();
+    const alerts = drive(state, frames);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.reason).toMatch(/^PERCLOS 0\.2\d over 60 s \(≥ 0\.15\)$/);
+    expect(alerts[0]?.tMs).toBeGreaterThanOrEqual(30_000);
+    const signals = state.signals(60_000);
+    expect(signals.blinks).toBe(0);
+    expect(signals.eyesClosedMs).toBeGreaterThan(8000);
+  });
+
+  it('raises "looking-around" at lookingAroundTurns turns in the window, with its cool-down', () => {
+    const { lookingAroundTurns, alertCooldownS } = defaults('headTurn');
+    // A 1 s turn every 8 s, alternating sides: 7.5 per minute.
+    const yawAt = (t: number) => (t % 8000 < 1000 ? (Math.floor(t / 8000) % 2 ? -35 : 35) : 0);
+    const frames = eyeFrames({ fps: 10, durationMs: 200_000 });
+    const state = student();
+    const alerts = drive(state, frames, yawAt);
+    expect(alerts.map((a) => a.alert)).toEqual(['looking-around', 'looking-around']);
+    expect(alerts[0]?.reason).toBe(
+      `${lookingAroundTurns} head turns in 60 s (≥ ${lookingAroundTurns})`,
+    );
+    expect((alerts[1]?.tMs ?? 0) - (alerts[0]?.tMs ?? 0)).toBeGreaterThanOrEqual(
+      alertCooldownS * 1000,
+    );
+    expect(state.signals(200_000).turns).toBe(25);
+  });
+
+  it('stays quiet for a calm student (a blink every 4 s, no turns) over five minutes', () => {
+    const frames = eyeFrames({
+      fps: 10,
+      durationMs: 300_000,
+      closures: periodic(2000, 4000, 300_000, 200),
+    });
+    const state = student();
+    expect(drive(state, frames)).toEqual([]);
+    const signals = state.signals(300_000);
+    expect(signals).toMatchObject({ tired: false, lookingAround: false, blinks: 75, turns: 0 });
+    expect(signals.blinkRatePerMin).toBeCloseTo(15, 0);
+    // The blinks themselves are eyes shut: 200 ms of every 4 s.
+    expect(signals.perclos).toBeCloseTo(0.05, 2);
+  });
+});
