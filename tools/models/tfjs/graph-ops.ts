@@ -147,18 +147,21 @@ function softmax(ctx: ConvertContext, node: TfNode): Value[] {
   return [{ name: out ?? '', layout: 'tf', shape: x.shape }];
 }
 
-/** ResizeBilinear with a constant size; scales keep the batch dimension free. */
+/**
+ * ResizeBilinear with a constant size. ONNX wants full-rank `sizes`, so N and C come from the
+ * runtime shape (batch stays free); float `scales` would round 7/5 * 5 down to 6 in shape inference.
+ */
 function resizeBilinear(ctx: ConvertContext, node: TfNode): Value[] {
   const x = ctx.input(node, 0);
   const [h = 0, w = 0] = ctx.ints(node, 1);
-  const inH = x.shape[1] ?? -1;
-  const inW = x.shape[2] ?? -1;
-  if (inH < 0 || inW < 0) throw new Error(`ResizeBilinear ${node.name}: input size unknown`);
   const alignCorners = attrBool(node, 'align_corners', false);
   const halfPixel = attrBool(node, 'half_pixel_centers', false);
   const mode = alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric';
-  const scales = ctx.g.float([1, 1, h / inH, w / inW], [4]);
-  const [out] = ctx.g.node('Resize', [ctx.nchw(x), '', scales], 1, {
+  const xn = ctx.nchw(x);
+  const [shape] = ctx.g.node('Shape', [xn], 1);
+  const [nc] = ctx.g.node('Slice', [shape ?? '', ctx.g.int64([0]), ctx.g.int64([2])], 1);
+  const [sizes] = ctx.g.node('Concat', [nc ?? '', ctx.g.int64([h, w])], 1, { axis: 0 });
+  const [out] = ctx.g.node('Resize', [xn, '', '', sizes ?? ''], 1, {
     mode: 'linear',
     coordinate_transformation_mode: mode,
   });
