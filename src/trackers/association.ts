@@ -1,5 +1,6 @@
 // Frame-to-track association: claims first, then a global assignment on motion + appearance, then
-// an identity check for tracks whose assignment was in doubt.
+// an identity check for tracks whose assignment was in doubt; and re-identification of new faces
+// with tracks that are not seen now, by embedding alone (boxes say nothing once a student left).
 import type { Box, Observation } from '../pipeline/types.js';
 import { assign } from './assignment.js';
 import { iou, predict } from './box-geometry.js';
@@ -143,4 +144,35 @@ function settleIdentities(
     else kept.push(match);
   }
   return { matches: kept, unmatched: [...unmatched, ...detached] };
+}
+
+export interface Reidentification {
+  newcomer: TrackRecord;
+  returning: TrackRecord;
+}
+
+/** Globally best pairs with distance ≤ `maxDistance`; newcomers without an embedding are skipped. */
+export function reidentify(
+  newcomers: readonly TrackRecord[],
+  absent: readonly TrackRecord[],
+  maxDistance: number,
+): Reidentification[] {
+  const candidates = newcomers.filter((record) => record.current?.embedding);
+  if (candidates.length === 0 || absent.length === 0) return [];
+  const costs = candidates.map((newcomer) =>
+    absent.map((returning) => {
+      const embedding = newcomer.current?.embedding;
+      const distance = embedding ? returning.gallery.distance(embedding) : undefined;
+      return distance !== undefined && distance <= maxDistance
+        ? distance
+        : Number.POSITIVE_INFINITY;
+    }),
+  );
+  const out: Reidentification[] = [];
+  for (const pair of assign(costs)) {
+    const newcomer = candidates[pair.row];
+    const returning = absent[pair.col];
+    if (newcomer && returning) out.push({ newcomer, returning });
+  }
+  return out;
 }

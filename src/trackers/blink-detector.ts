@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { EyeOpenness } from '../pipeline/types.js';
 import { OpenEyeBaseline } from './open-eye-baseline.js';
-import { TimedEvents } from './timed-events.js';
+import { TimedEvents } from './time-windows.js';
 
 /** The eyes disagree when the less open one is below this share of the more open one. */
 const EYES_AGREE_RATIO = 0.6;

@@ -3,9 +3,8 @@
 import type { Config } from '../config/schema.js';
 import type { EventOf } from '../events/types.js';
 import type { Box, Observation, TrackHint } from '../pipeline/types.js';
-import { type Association, associate, predictedBox } from './association.js';
+import { type Association, associate, predictedBox, reidentify } from './association.js';
 import { blendVelocity, iou, relativeShift, roundBox, ZERO_VELOCITY } from './box-geometry.js';
-import { reidentify } from './reidentification.js';
 import { newRecord, type TrackRecord } from './track-record.js';
 
 /** A face moved by more than half its size against the prediction: the match may be wrong. */

@@ -1,7 +1,7 @@
 // Head turns to the left/right with hysteresis (start beyond yawDeg, end inside releaseDeg) and a
 // minimum dwell, so pose jitter around the threshold does not count as many turns.
 import type { Config } from '../config/schema.js';
-import { TimedEvents } from './timed-events.js';
+import { TimedEvents } from './time-windows.js';
 
 export type TurnDirection = 'left' | 'right';
 

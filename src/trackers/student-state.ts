@@ -3,11 +3,11 @@
 import type { Config } from '../config/schema.js';
 import type { Event, EventOf, StudentSignals } from '../events/types.js';
 import type { HeadPose, Observation } from '../pipeline/types.js';
-import { AlertCooldown } from './alert-cooldown.js';
 import { BlinkDetector } from './blink-detector.js';
 import { ExpressionSmoother } from './expression-smoother.js';
 import { HeadTurnCounter } from './head-turn-counter.js';
 import { PerclosWindow } from './perclos-window.js';
+import { AlertCooldown } from './time-windows.js';
 
 /** PERCLOS raises alerts only once this share of its window has been measured. */
 const PERCLOS_MIN_COVERAGE = 0.5;

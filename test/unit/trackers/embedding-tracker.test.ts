@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../../../src/events/types.js';
 import type { Box } from '../../../src/pipeline/types.js';
@@ -12,6 +13,9 @@ import {
 } from './support/simulated-pipeline.js';
 
 const FRAME_MS = 100;
+
+const fixture = (name: string): { frames: SceneFrame[] } =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/trackers/${name}`, import.meta.url), 'utf8'));
 
 function makeTracker() {
   return new EmbeddingTracker({
@@ -146,6 +150,19 @@ describe('EmbeddingTracker', () => {
       expect(result.events.filter((e) => e.change === 'born')).toHaveLength(2);
     });
   });
+
+  it.each([{ claims: true }, { claims: false }])(
+    'keeps ids through a walk-past with occlusion (fixture, claims: $claims)',
+    (options) => {
+      const { frames } = fixture('crossing-occlusion.json');
+      const result = run(makeTracker(), frames, options);
+      expect(idsOf(result, 'ann')).toEqual(['anon-1']);
+      expect(idsOf(result, 'bob')).toEqual(['anon-2']);
+      expect(idsOf(result, 'cem')).toEqual(['anon-3']);
+      // Ann was hidden for about half a second: she coasted, she was not lost.
+      expect(result.events.map((e) => e.change)).toEqual(['born', 'born', 'born']);
+    },
+  );
 
   it('gives a returning student the same id within lostKeepMs (re-identified by embedding)', () => {
     const tracking = defaults('tracking');

@@ -1,4 +1,4 @@
-// Times of past events (blinks, turns) for counting within a sliding window.
+// Time bookkeeping per student: events counted in a sliding window, and alert cool-downs.
 
 export class TimedEvents {
   private readonly times: number[] = [];
@@ -26,5 +26,23 @@ export class TimedEvents {
   reset(): void {
     this.times.length = 0;
     this.total = 0;
+  }
+}
+
+/** One alert kind for one student: fires at most once per cool-down. */
+export class AlertCooldown {
+  private lastFiredMs: number | undefined;
+
+  constructor(private readonly cooldownMs: number) {}
+
+  /** True (and remembers the time) when the previous alert is at least a cool-down old. */
+  tryFire(tMs: number): boolean {
+    if (this.lastFiredMs !== undefined && tMs - this.lastFiredMs < this.cooldownMs) return false;
+    this.lastFiredMs = tMs;
+    return true;
+  }
+
+  reset(): void {
+    this.lastFiredMs = undefined;
   }
 }
