@@ -32,6 +32,8 @@ export function buildClientOptions(input: ClientOptionsInput): IClientOptions {
     // are away; sessionExpiryS 0 asks for a clean session instead.
     clean: v5 ? mqtt.sessionExpiryS === 0 : false,
     reconnectPeriod: mqtt.reconnectMinMs,
+    // A refused CONNACK (bad credentials while a password is rotated) must not end the retries.
+    reconnectOnConnackError: true,
     connectTimeout: 10_000,
     // We only hand QoS0 (health) to the client while connected; nothing stale piles up in memory.
     queueQoSZero: false,

@@ -61,6 +61,7 @@ export class MqttPublisher {
   private readonly router: CommandRouter;
   private link: MqttLink | undefined;
   private broker: EmbeddedBroker | undefined;
+  private brokerUrl: string | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private camera: CameraState = 'opening';
   private latestClass: ClassSummary | undefined;
@@ -105,6 +106,7 @@ export class MqttPublisher {
     if (url === 'embedded') {
       this.broker = new EmbeddedBroker();
       url = (await this.broker.start()).url;
+      this.brokerUrl = url;
       protocolVersion = 4; // aedes speaks MQTT 3.1.1 only
       this.logger.info({ url }, 'embedded demo broker listening');
     }
@@ -124,9 +126,21 @@ export class MqttPublisher {
       onConnect: () => this.onConnect(),
       onMessage: (topic, body, properties) => this.onMessage(topic, body, properties),
     });
-    this.link.start();
+    try {
+      this.link.start();
+    } catch (error) {
+      // Config errors (unreadable TLS files) surface here; leave nothing open behind them.
+      this.queue.close();
+      await this.broker?.stop();
+      throw error;
+    }
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
+  }
+
+  /** With mqtt.url 'embedded': where local viewers can subscribe (127.0.0.1, a free port). */
+  get embeddedUrl(): string | undefined {
+    return this.brokerUrl;
   }
 
   publish(event: Event, wallMs: number): void {
