@@ -168,3 +168,37 @@ describe('committed models/fp32 files', () => {
     });
   }
 });
+
+describe('dynamic batch', () => {
+  for (const name of ['face-embedding', 'expression', 'tiny-face-detector'] as const) {
+    it(`${name}: a batch of two gives each row what a batch of one gives`, async () => {
+      const path = `models/fp32/${name}.onnx`;
+      const io = IO[name];
+      if (!io) throw new Error(`no documented I/O for ${name}`);
+      const session = await ort.InferenceSession.create(path);
+      const [, c = 0, h = 0, w = 0] = io.input;
+      const plane = c * h * w;
+      const pair = fixture(plane * 2, 11).map((v) => (v + 1) * 127.5);
+      const both = await session.run({ input: new ort.Tensor('float32', pair, [2, c, h, w]) });
+      for (let row = 0; row < 2; row++) {
+        const one = await session.run({
+          input: new ort.Tensor('float32', pair.slice(row * plane, (row + 1) * plane), [
+            1,
+            c,
+            h,
+            w,
+          ]),
+        });
+        for (const out of Object.keys(io.outputs)) {
+          const single = one[out]?.data as Float32Array;
+          const batched = (both[out]?.data as Float32Array).slice(
+            row * single.length,
+            (row + 1) * single.length,
+          );
+          expect(both[out]?.dims[0]).toBe(2);
+          for (let i = 0; i < single.length; i++) expect(batched[i]).toBeCloseTo(single[i] ?? 0, 4);
+        }
+      }
+    });
+  }
+});

@@ -1,7 +1,7 @@
 /**
  * Reference post-processing for the two face-api detectors as built here (both
- * output `boxes` [1, N, 4] as ymin, xmin, ymax, xmax in 0..1 of the padded
- * square input, and `scores` [1, N]). It follows face-api: keep scores above the
+ * output `boxes` [batch, anchors, 4] as ymin, xmin, ymax, xmax in 0..1 of the padded
+ * square input, and `scores` [batch, anchors]). It follows face-api: keep scores above the
  * threshold, greedy NMS on the unclamped boxes, then clamp to the square. The
  * run-time pipeline (src/pipeline/detect) must do the equivalent; the parity
  * test uses this to compare detections with face-api's own.

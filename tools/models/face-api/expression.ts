@@ -1,11 +1,11 @@
 /**
  * face-api's expression net (FaceFeatureExtractor dense blocks + FC) as ONNX.
  *
- * Input  `input`          [1, 3, 112, 112] float32, RGB, 0..255. The graph applies
+ * Input  `input`          [N, 3, 112, 112] float32, RGB, 0..255. The graph applies
  *        (x - [122.782, 117.001, 104.298]) / 255. The caller crops the face, pads it
  *        to a centred square (toBatchTensor(112, true)) and resizes.
- * Output `logits`         [1, 7].
- * Output `probabilities`  [1, 7] softmax. Class order is face-api's
+ * Output `logits`         [N, 7].
+ * Output `probabilities`  [N, 7] softmax. Class order is face-api's
  *        FACE_EXPRESSION_LABELS: neutral, happy, sad, angry, fearful, disgusted,
  *        surprised — identical to EXPRESSIONS in src/pipeline/types.ts, no remap.
  */
@@ -54,8 +54,8 @@ export function buildExpression(weights: WeightMap): ModelProto {
     name: 'expression',
     weights,
     docString:
-      'face-api expression net. input: [1,3,112,112] RGB 0..255 (face crop padded to a centred square); ' +
-      'logits/probabilities: [1,7] neutral,happy,sad,angry,fearful,disgusted,surprised.',
+      'face-api expression net. input: [N,3,112,112] RGB 0..255 (face crop padded to a centred square); ' +
+      'logits/probabilities: [N,7] neutral,happy,sad,angry,fearful,disgusted,surprised.',
   });
   const input = net.input('input', [1, 3, EXPRESSION_INPUT_SIZE, EXPRESSION_INPUT_SIZE]);
   let x = net.normalise(input, FACE_MEAN_RGB, 255);

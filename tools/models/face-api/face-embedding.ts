@@ -1,10 +1,10 @@
 /**
  * face-api's face recognition net (dlib-style ResNet-34 variant) as ONNX.
  *
- * Input  `input`      [1, 3, 150, 150] float32, RGB, 0..255. The graph applies
+ * Input  `input`      [N, 3, 150, 150] float32, RGB, 0..255. The graph applies
  *        face-api's (x - [122.782, 117.001, 104.298]) / 255. The caller crops the
  *        face, pads it to a square centred (toBatchTensor(150, true)) and resizes.
- * Output `embedding`  [1, 128], not normalised (face-api compares raw descriptors
+ * Output `embedding`  [N, 128], not normalised (face-api compares raw descriptors
  *        by euclidean distance, ~0.6 = same person); the pipeline L2-normalises.
  */
 import type { ModelProto } from '../onnx/proto.js';
@@ -57,8 +57,8 @@ export function buildFaceEmbedding(weights: WeightMap): ModelProto {
     name: 'face-embedding',
     weights,
     docString:
-      'face-api face recognition ResNet. input: [1,3,150,150] RGB 0..255 (face crop padded to a centred square); ' +
-      'embedding: [1,128] raw descriptor (not L2-normalised).',
+      'face-api face recognition ResNet. input: [N,3,150,150] RGB 0..255 (face crop padded to a centred square); ' +
+      'embedding: [N,128] raw descriptor (not L2-normalised).',
   });
   const input = net.input('input', [1, 3, EMBEDDING_INPUT_SIZE, EMBEDDING_INPUT_SIZE]);
   let x = net.normalise(input, FACE_MEAN_RGB, 255);

@@ -89,7 +89,7 @@ export const faceApiModels: FaceApiModelEntry[] = [
     builder: buildSsdMobilenetV1,
     preprocess: DETECTOR_PREPROCESS,
     outputs:
-      'boxes [1,5118,4] ymin,xmin,ymax,xmax in 0..1 of the padded square (decoded); scores [1,5118] sigmoid; NMS IoU 0.5',
+      'boxes [N,5118,4] ymin,xmin,ymax,xmax in 0..1 of the padded square (decoded); scores [N,5118] sigmoid; NMS IoU 0.5',
   }),
   entry({
     name: 'face-embedding',
@@ -97,7 +97,7 @@ export const faceApiModels: FaceApiModelEntry[] = [
     manifest: 'face_recognition_model-weights_manifest.json',
     builder: buildFaceEmbedding,
     preprocess: FACE_PREPROCESS,
-    outputs: 'embedding [1,128] raw face-api descriptor (not L2-normalised)',
+    outputs: 'embedding [N,128] raw face-api descriptor (not L2-normalised)',
   }),
   entry({
     name: 'expression',
@@ -106,7 +106,7 @@ export const faceApiModels: FaceApiModelEntry[] = [
     builder: buildExpression,
     preprocess: FACE_PREPROCESS,
     outputs:
-      'logits [1,7]; probabilities [1,7] softmax; order neutral,happy,sad,angry,fearful,disgusted,surprised',
+      'logits [N,7]; probabilities [N,7] softmax; order neutral,happy,sad,angry,fearful,disgusted,surprised',
   }),
   entry({
     name: 'tiny-face-detector',
@@ -115,6 +115,6 @@ export const faceApiModels: FaceApiModelEntry[] = [
     builder: buildTinyFaceDetector,
     preprocess: DETECTOR_PREPROCESS,
     outputs:
-      'boxes [1,845,4] ymin,xmin,ymax,xmax in 0..1 of the padded square (decoded); scores [1,845] sigmoid; NMS IoU 0.4',
+      'boxes [N,845,4] ymin,xmin,ymax,xmax in 0..1 of the padded square (decoded); scores [N,845] sigmoid; NMS IoU 0.4',
   }),
 ];

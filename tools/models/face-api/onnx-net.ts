@@ -6,9 +6,16 @@
  * affine layers (BatchNorm, face-api's scale layers) into the conv weights.
  */
 import { type Dim, f, GraphBuilder } from '../onnx/graph-builder.js';
+
+const BATCH: Dim = 'batch';
+
 import type { NamedTensor, WeightMap } from '../tfjs/weights.js';
 
-/** A tensor in the graph under construction, NCHW for 4-D. */
+/**
+ * A tensor in the graph under construction, NCHW for 4-D. Axis 0 is always the
+ * batch: the graphs declare it as the symbolic 'batch' (face crops go in one call),
+ * shapes here track it as 1 and reshapes copy it (ONNX Reshape's 0).
+ */
 export interface Sym {
   name: string;
   shape: number[];
@@ -60,12 +67,12 @@ export class OnnxNet {
   }
 
   input(name: string, shape: number[]): Sym {
-    return { name: this.g.input(name, shape), shape };
+    return { name: this.g.input(name, [BATCH, ...shape.slice(1)]), shape };
   }
 
-  output(x: Sym, name: string, dims?: Dim[]): void {
+  output(x: Sym, name: string): void {
     const [y] = this.g.node('Identity', [x.name], [name]);
-    this.g.output(y ?? name, dims ?? x.shape);
+    this.g.output(y ?? name, [BATCH, ...x.shape.slice(1)]);
   }
 
   conv(x: Sym, opts: ConvOptions): Sym {
@@ -180,8 +187,9 @@ export class OnnxNet {
     return { name: y ?? '', shape: x.shape.map((d, i) => d + (extra[i] ?? 0)) };
   }
 
+  /** Reshape keeping the batch axis (shape[0] is only the tracked size). */
   reshape(x: Sym, shape: number[]): Sym {
-    const [y] = this.g.node('Reshape', [x.name, this.g.int64(shape)], 1);
+    const [y] = this.g.node('Reshape', [x.name, this.g.int64([0, ...shape.slice(1)])], 1);
     return { name: y ?? '', shape };
   }
 

@@ -2,12 +2,12 @@
  * face-api's SSD MobileNetV1 face detector as ONNX, with face-api's box decode
  * baked in (it is a handful of element-wise ops on constant anchors).
  *
- * Input  `input`  [1, 3, 512, 512] float32, RGB, 0..255. The graph applies
+ * Input  `input`  [N, 3, 512, 512] float32, RGB, 0..255. The graph applies
  *        face-api's x / 127.5 - 1. The caller pads the frame to a square at the
  *        bottom/right (face-api's toBatchTensor(512, false)) and resizes to 512.
- * Output `boxes`  [1, 5118, 4] (ymin, xmin, ymax, xmax) in 0..1 of the padded
+ * Output `boxes`  [N, 5118, 4] (ymin, xmin, ymax, xmax) in 0..1 of the padded
  *        square; scale by the square's side, clamp to 0..1 first as face-api does.
- * Output `scores` [1, 5118] sigmoid face probability per anchor.
+ * Output `scores` [N, 5118] sigmoid face probability per anchor.
  * The caller keeps scores > minConfidence (face-api default 0.5) and runs greedy
  * NMS at IoU 0.5, at most 100 results (see detector-decode.ts).
  */
@@ -113,8 +113,8 @@ export function buildSsdMobilenetV1(weights: WeightMap): ModelProto {
     name: 'ssd-mobilenetv1',
     weights,
     docString:
-      'face-api SSD MobileNetV1 face detector. input: [1,3,512,512] RGB 0..255 (padded bottom/right to square). ' +
-      'boxes: [1,5118,4] ymin,xmin,ymax,xmax in 0..1; scores: [1,5118] sigmoid.',
+      'face-api SSD MobileNetV1 face detector. input: [N,3,512,512] RGB 0..255 (padded bottom/right to square). ' +
+      'boxes: [N,5118,4] ymin,xmin,ymax,xmax in 0..1; scores: [N,5118] sigmoid.',
   });
   const input = net.input('input', [1, 3, SSD_INPUT_SIZE, SSD_INPUT_SIZE]);
   let x = net.binary('Sub', net.binary('Div', input, net.g.float([127.5])), net.g.float([1]));

@@ -3,12 +3,12 @@
  * ONNX, with face-api's YOLO box decode baked in so its outputs match the SSD
  * detector's: one post-processing path serves both.
  *
- * Input  `input`  [1, 3, 416, 416] float32, RGB, 0..255. The graph applies
+ * Input  `input`  [N, 3, 416, 416] float32, RGB, 0..255. The graph applies
  *        (x - [117.001, 114.697, 97.404]) / 255. The caller pads the frame to a
  *        square at the bottom/right (toBatchTensor(416, false)) and resizes.
- * Output `boxes`  [1, 845, 4] (ymin, xmin, ymax, xmax) in 0..1 of the padded
+ * Output `boxes`  [N, 845, 4] (ymin, xmin, ymax, xmax) in 0..1 of the padded
  *        square, ordered (row, col, anchor) over the 13x13 grid and 5 anchors.
- * Output `scores` [1, 845] sigmoid objectness (single class, no class softmax).
+ * Output `scores` [N, 845] sigmoid objectness (single class, no class softmax).
  * face-api keeps scores > 0.5 and runs NMS at IoU 0.4.
  */
 import type { ModelProto } from '../onnx/proto.js';
@@ -77,8 +77,8 @@ export function buildTinyFaceDetector(weights: WeightMap): ModelProto {
     name: 'tiny-face-detector',
     weights,
     docString:
-      'face-api tiny face detector. input: [1,3,416,416] RGB 0..255 (padded bottom/right to square). ' +
-      'boxes: [1,845,4] ymin,xmin,ymax,xmax in 0..1; scores: [1,845] sigmoid.',
+      'face-api tiny face detector. input: [N,3,416,416] RGB 0..255 (padded bottom/right to square). ' +
+      'boxes: [N,845,4] ymin,xmin,ymax,xmax in 0..1; scores: [N,845] sigmoid.',
   });
   const input = net.input('input', [1, 3, TINY_INPUT_SIZE, TINY_INPUT_SIZE]);
   let x = net.normalise(input, TINY_MEAN_RGB, 255);
