@@ -96,9 +96,11 @@ export class EmbeddingTracker {
   }
 
   private needsEmbedding(record: TrackRecord, tMs: number): boolean {
+    // A first embedding, even of a partly covered face, beats none (neighbours may overlap for good).
+    if (record.gallery.size === 0) return true;
     // While two faces overlap an embedding would mix them: wait until they separate.
     if (record.overlapping) return false;
-    if (record.gallery.size === 0 || record.uncertain) return true;
+    if (record.uncertain) return true;
     return (
       record.embeddingMs === undefined ||
       tMs - record.embeddingMs >= this.tracking.embeddingRefreshMs
@@ -127,7 +129,7 @@ export class EmbeddingTracker {
     record.missed = 0;
     record.current = observation;
     if (observation.expression) record.expressionMs = tMs;
-    if (observation.embedding && !record.overlapping) {
+    if (observation.embedding && (!record.overlapping || record.gallery.size === 0)) {
       // settleIdentities already detached faces that do not match, so this one confirms the track.
       record.gallery.add(observation.embedding);
       record.embeddingMs = tMs;
@@ -194,14 +196,18 @@ export class EmbeddingTracker {
     }
   }
 
+  /**
+   * Faces whose boxes overlap are uncertain (one may be taken for the other) and get no embedding
+   * until they separate. A face not seen now counts at its last box: it is probably hidden there.
+   */
   private markOverlaps(): void {
-    const seen = this.records.filter((record) => record.current);
+    const live = this.records.filter((record) => !record.lost);
     for (const record of this.records) record.overlapping = false;
-    for (let i = 0; i < seen.length; i++) {
-      for (let j = i + 1; j < seen.length; j++) {
-        const a = seen[i];
-        const b = seen[j];
-        if (!a || !b || iou(a.box, b.box) < OVERLAP_IOU) continue;
+    for (let i = 0; i < live.length; i++) {
+      for (let j = i + 1; j < live.length; j++) {
+        const a = live[i];
+        const b = live[j];
+        if (!a || !b || (!a.current && !b.current) || iou(a.box, b.box) < OVERLAP_IOU) continue;
         a.overlapping = b.overlapping = true;
         a.uncertain = b.uncertain = true;
       }

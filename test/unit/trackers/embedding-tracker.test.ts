@@ -89,6 +89,18 @@ describe('EmbeddingTracker', () => {
     expect(result.pipeline.embeddingsComputed).toBeLessThan(frames / 50);
   });
 
+  it('does not ask for embeddings every frame when two neighbours overlap for good', () => {
+    const frames = steadyScene(60_000, 'ann', box(200)).map((f) => ({
+      ...f,
+      faces: [...f.faces, { person: 'bob', box: box(245, 110) }],
+    }));
+    const result = run(makeTracker(), frames, { claims: true });
+    expect(idsOf(result, 'ann')).toEqual(['anon-1']);
+    expect(idsOf(result, 'bob')).toEqual(['anon-2']);
+    // One first embedding each; refreshes wait until the faces separate (never, here).
+    expect(result.pipeline.embeddingsComputed).toBe(2);
+  });
+
   it('gets the first embedding on the frame after a face appears, then confirms the id', () => {
     const tracker = makeTracker();
     const result = run(tracker, steadyScene(300), { claims: true });
