@@ -191,10 +191,9 @@ describe('dynamic batch', () => {
         });
         for (const out of Object.keys(io.outputs)) {
           const single = one[out]?.data as Float32Array;
-          const batched = (both[out]?.data as Float32Array).slice(
-            row * single.length,
-            (row + 1) * single.length,
-          );
+          const all = both[out]?.data as Float32Array | undefined;
+          if (!all) throw new Error(`output ${out} missing from the batched run`);
+          const batched = all.slice(row * single.length, (row + 1) * single.length);
           expect(both[out]?.dims[0]).toBe(2);
           for (let i = 0; i < single.length; i++) expect(batched[i]).toBeCloseTo(single[i] ?? 0, 4);
         }
