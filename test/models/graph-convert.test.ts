@@ -1,6 +1,6 @@
 // The converter on a synthetic TFJS graph that uses the ops the real models do not (odd sizes,
 // stride-2 SAME, AvgPool, MirrorPad, ResizeBilinear, ConcatV2, depthwise multiplier 2, Mean with
-// and without keep_dims, MatMul, Softmax, Reshape, Squeeze, Transpose, broadcast constants),
+// and without keep_dims, MatMul, Softmax, Reshape, Squeeze, Transpose, StridedSlice, broadcast constants),
 // checked against tfjs-wasm running the same graph; plus the error for an op it cannot convert.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,7 +138,39 @@ function buildFixture(): { path: string; outputs: string[]; fixture: GraphFixtur
   const meank = g.op('meank', 'Mean', [tanh, g.ints('h', [1], [1])], { keep_dims: { b: true } });
   const squeezed = g.op('squeezed', 'Squeeze', [meank], { squeeze_dims: ints([1]) });
   const perm = g.op('perm', 'Transpose', [c2, g.ints('perm4', [4], [0, 3, 1, 2])]);
-  const outputs = [probs, flat, meank, squeezed, perm];
+  const sliced = g.op(
+    'sliced',
+    'StridedSlice',
+    [
+      c2,
+      g.ints('slice_b0', [4], [0, 1, 0, 2]),
+      g.ints('slice_e0', [4], [0, 4, 3, 5]),
+      g.ints('slice_s0', [4], [1, 2, 1, 1]),
+    ],
+    {
+      begin_mask: { i: '1' },
+      end_mask: { i: '1' },
+      Index: { type: 'DT_INT32' },
+    },
+  );
+  // Axis 2 shrunk to index -1, axes 0, 1, 3 whole.
+  const shrunk = g.op(
+    'shrunk',
+    'StridedSlice',
+    [
+      c2,
+      g.ints('slice_b1', [4], [0, 0, -1, 0]),
+      g.ints('slice_e1', [4], [0, 0, 0, 0]),
+      g.ints('slice_s1', [4], [1, 1, 1, 1]),
+    ],
+    {
+      begin_mask: { i: String(0b1011) },
+      end_mask: { i: String(0b1011) },
+      shrink_axis_mask: { i: String(0b0100) },
+      Index: { type: 'DT_INT32' },
+    },
+  );
+  const outputs = [probs, flat, meank, squeezed, perm, sliced, shrunk];
   return { path: g.write(outputs), outputs, fixture: g };
 }
 

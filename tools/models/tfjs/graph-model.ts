@@ -63,6 +63,8 @@ export async function readGraphModel(modelJsonPath: string): Promise<TfGraphMode
   }
   const nodes = new Map<string, TfNode>();
   for (const raw of json.modelTopology.node) {
+    if (nodes.has(raw.name))
+      throw new Error(`${modelJsonPath}: node name ${raw.name} is defined twice`);
     nodes.set(raw.name, {
       name: raw.name,
       op: raw.op,

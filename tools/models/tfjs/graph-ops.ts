@@ -10,8 +10,9 @@ import {
   normAxis,
   type Value,
 } from './graph-layout.js';
-import { attrBool, attrFloat, attrInts, attrString, type TfNode } from './graph-model.js';
+import { attrBool, attrFloat, attrString, type TfNode } from './graph-model.js';
 import { convertConv, convertMatMul, convertPool } from './graph-ops-conv.js';
+import { concat, pad, reshape, squeeze, stridedSlice, transpose } from './graph-ops-shape.js';
 
 export type OpConverter = (ctx: ConvertContext, node: TfNode) => Value[];
 
@@ -51,68 +52,6 @@ function relu6(ctx: ConvertContext, node: TfNode): Value[] {
 
 function prelu(ctx: ConvertContext, node: TfNode): Value[] {
   return elementwise(ctx, node, 'PRelu', [ctx.input(node, 0), ctx.input(node, 1)]);
-}
-
-/** Pad / PadV2 / MirrorPad: paddings [rank, 2] in TF axis order, permuted when x is NCHW. */
-function pad(ctx: ConvertContext, node: TfNode): Value[] {
-  const x = ctx.input(node, 0);
-  const p = ctx.ints(node, 1);
-  const rank = x.shape.length;
-  const order = x.layout === 'nchw' ? [0, 3, 1, 2] : [...Array(rank).keys()];
-  const begins = order.map((a) => p[2 * a] ?? 0);
-  const ends = order.map((a) => p[2 * a + 1] ?? 0);
-  let mode = 'constant';
-  if (node.op === 'MirrorPad') {
-    const m = attrString(node, 'mode');
-    if (m !== 'REFLECT')
-      throw new Error(`MirrorPad ${node.name}: mode ${m} has no ONNX equivalent`);
-    mode = 'reflect';
-  }
-  const inputs = [x.layout === 'nchw' ? ctx.nchw(x) : ctx.tf(x), ctx.g.int64([...begins, ...ends])];
-  if (node.op === 'PadV2') inputs.push(ctx.g.float(Array.from(ctx.constant(node, 2).data)));
-  const [out] = ctx.g.node('Pad', inputs, 1, { mode });
-  const shape = x.shape.map((d, a) => (d < 0 ? d : d + (p[2 * a] ?? 0) + (p[2 * a + 1] ?? 0)));
-  return [{ name: out ?? '', layout: x.layout, shape }];
-}
-
-function concat(ctx: ConvertContext, node: TfNode): Value[] {
-  const n = node.inputs.length - 1;
-  const parts = Array.from({ length: n }, (_, i) => ctx.input(node, i));
-  const rank = parts[0]?.shape.length ?? 0;
-  const axis = normAxis(ctx.ints(node, n)[0] ?? 0, rank);
-  const allNchw = parts.every((v) => !v.constant && v.layout === 'nchw');
-  const names = parts.map((v) => (allNchw ? v.name : ctx.tf(v)));
-  const [out] = ctx.g.node('Concat', names, 1, { axis: allNchw ? nchwAxis(axis) : axis });
-  const shape = [...(parts[0]?.shape ?? [])];
-  shape[axis] = parts.reduce((s, v) => s + (v.shape[axis] ?? 0), 0);
-  return [{ name: out ?? '', layout: allNchw ? 'nchw' : 'tf', shape }];
-}
-
-function reshape(ctx: ConvertContext, node: TfNode): Value[] {
-  const x = ctx.input(node, 0);
-  const target = ctx.ints(node, 1);
-  const [out] = ctx.g.node('Reshape', [ctx.tf(x), ctx.g.int64(target)], 1);
-  const known = x.shape.every((d) => d >= 0);
-  const total = x.shape.reduce((a, b) => a * b, 1);
-  const rest = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-  const shape = target.map((d) => (d === -1 && known ? total / rest : d));
-  return [{ name: out ?? '', layout: 'tf', shape }];
-}
-
-function squeeze(ctx: ConvertContext, node: TfNode): Value[] {
-  const x = ctx.input(node, 0);
-  const rank = x.shape.length;
-  const dims = attrInts(node, 'squeeze_dims', []).map((a) => normAxis(a, rank));
-  const axes = dims.length > 0 ? dims : x.shape.flatMap((d, a) => (d === 1 ? [a] : []));
-  const [out] = ctx.g.node('Squeeze', [ctx.tf(x), ctx.g.int64(axes)], 1);
-  return [{ name: out ?? '', layout: 'tf', shape: x.shape.filter((_, a) => !axes.includes(a)) }];
-}
-
-function transpose(ctx: ConvertContext, node: TfNode): Value[] {
-  const x = ctx.input(node, 0);
-  const perm = ctx.ints(node, 1);
-  const [out] = ctx.g.node('Transpose', [ctx.tf(x)], 1, { perm });
-  return [{ name: out ?? '', layout: 'tf', shape: perm.map((p) => x.shape[p] ?? -1) }];
 }
 
 /** Mean / Sum / Max / Min over constant axes; an NCHW input keeps NCHW when the kept axes allow. */
@@ -223,5 +162,6 @@ export const OP_TABLE: Record<string, OpConverter> = {
   Min: reduce('ReduceMin'),
   Softmax: softmax,
   ResizeBilinear: resizeBilinear,
+  StridedSlice: stridedSlice,
   Identity: identity,
 };
