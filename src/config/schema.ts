@@ -261,7 +261,7 @@ export const schema = {
     heartbeatS: leaf(intIn(1, 3600), 30, 'Per-student state is re-sent at least this often.'),
     stateMinIntervalS: leaf(
       intIn(0, 3600),
-      10,
+      15,
       'Per-student state is sent on change but at most this often (keeps 30 students under 1 KB/s).',
     ),
     classIntervalS: leaf(intIn(1, 3600), 10, 'Class summary interval.'),
