@@ -1,0 +1,93 @@
+// The health payload (retained on <base>/health) and the views of the daemon's counters the
+// monitor reads. Structural types only: ops never imports the daemon or the publisher.
+import type { AdaptationState } from './adaptation-ladder.js';
+import type { LatencySummary } from './frame-stats.js';
+import type { CpuLoad, DiskUse, MemoryUse } from './system-probe.js';
+import type { ThrottleState } from './thermal-probe.js';
+
+/** What FrameStats offers (daemon.stats). */
+export interface FrameStatsView {
+  readonly processed: number;
+  readonly lastFaces: number;
+  latency(): Record<string, LatencySummary>;
+}
+
+/** What daemon.captureStats() returns. */
+export interface CaptureStatsView {
+  state: string;
+  delivered: number;
+  skippedBudget: number;
+  droppedStale: number;
+  reopens: number;
+  width: number;
+  height: number;
+}
+
+/** The part of MqttPublisher.stats() health reports. */
+export interface PublisherStatsView {
+  connected: boolean;
+  queueDepth: number;
+  droppedState: number;
+  sent: number;
+  rejected?: number;
+  refused?: number;
+}
+
+export interface HealthSources {
+  frames: () => FrameStatsView;
+  capture: () => CaptureStatsView;
+  publisher?: () => PublisherStatsView;
+  adaptation?: () => AdaptationState;
+  /** Frames the adaptation's fps step held back since start (Adaptation.gatedFrames). */
+  gatedFrames?: () => number;
+  /** name → version string (modelVersionTable), read once at start-up. */
+  models?: () => Record<string, string>;
+}
+
+export interface FrameHealth {
+  camera: string;
+  width: number;
+  height: number;
+  /** Frames read from the device per second (delivered + skipped by the budget + replaced). */
+  inFps: number;
+  processedFps: number;
+  /** Frames per second read but not processed (budget, stale, adaptation). */
+  droppedFps: number;
+  delivered: number;
+  processed: number;
+  skippedBudget: number;
+  droppedStale: number;
+  gatedAdaptation: number;
+  reopens: number;
+}
+
+export interface Health {
+  /** Seconds since the daemon started. */
+  uptimeS: number;
+  systemUptimeS: number;
+  frames: FrameHealth;
+  /** Per stage (and 'total'), over the last few hundred frames. */
+  latencyMs: Record<string, { p50: number; p95: number }>;
+  /** Faces tracked in the last processed frame. */
+  tracks: number;
+  publish?: {
+    connected: boolean;
+    queueDepth: number;
+    queueDropped: number;
+    sent: number;
+    rejected?: number;
+    refused?: number;
+  };
+  cpu: CpuLoad & { tempC?: number; throttle?: ThrottleState };
+  memory: MemoryUse;
+  disk?: DiskUse;
+  adaptation?: {
+    level: number;
+    step: string;
+    reason?: string;
+    expressionIntervalScale: number;
+    detectionIntervalScale: number;
+    fpsScale: number;
+  };
+  models?: Record<string, string>;
+}
