@@ -1,0 +1,119 @@
+// Builds models/int8/<name>.onnx from models/fp32/<name>.onnx: calibration pictures → statistics
+// → the best calibration method on held-out calibration pictures → QDQ model, and a record of
+// what was chosen and what onnxruntime fused, for the manifest.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CALIBRATION_CROPS, calibrationCrops, feedsFor } from './calibration-feeds.js';
+import { type CalibrationImage, loadCalibrationImages } from './calibration-images.js';
+import { countFusedOps, type FusedOpCount } from './fused-ops.js';
+import { decodeModel, encodeModel, type ModelProto } from './onnx-io.js';
+import { WEIGHTED_OPS } from './qdq-plan.js';
+import { collectStats, type QuantizeSettings } from './quantize-model.js';
+import {
+  CALIBRATION_CANDIDATES,
+  type CandidateScore,
+  clampLogits,
+  selectSettings,
+} from './select-settings.js';
+
+export interface Int8BuildOptions {
+  fp32Dir: string;
+  int8Dir: string;
+  /** Frames taken evenly from the first 100 s of franck.mp4 (plus all allowed stills). */
+  videoFrames?: number;
+  log?: (line: string) => void;
+}
+
+export interface Int8BuildRecord {
+  name: string;
+  settings: QuantizeSettings;
+  calibrationSamples: number;
+  selectionSamples: number;
+  candidates: { label: string; error: number }[];
+  fused: FusedOpCount;
+  quantizedNodes: number;
+  foldedActivations: number;
+}
+
+/**
+ * Float-kept candidates: everything from the last 20 % / 10 % of the weighted layers on. Late,
+ * low-resolution layers carry the widest activation ranges (blazeface's reach ±2000) and cost
+ * little time in float.
+ */
+function floatTailCandidates(model: ModelProto): string[][] {
+  const nodes = model.graph?.node ?? [];
+  const weighted = nodes.flatMap((node, i) => (WEIGHTED_OPS.has(node.opType ?? '') ? [i] : []));
+  return [0.8, 0.9].map((share) => {
+    const start = weighted[Math.floor(weighted.length * share)] ?? nodes.length;
+    return nodes.slice(start).map((node) => node.name ?? '');
+  });
+}
+
+/** Most pictures per model: enough for stable ranges, few enough to keep `npm run models` short. */
+const MAX_CALIBRATION = 48;
+const MAX_SELECTION = 24;
+
+export async function buildInt8(
+  names: string[],
+  options: Int8BuildOptions,
+): Promise<Int8BuildRecord[]> {
+  const log = options.log ?? (() => {});
+  const images: CalibrationImage[] = loadCalibrationImages(options.videoFrames ?? 40);
+  mkdirSync(options.int8Dir, { recursive: true });
+  const records: Int8BuildRecord[] = [];
+  for (const name of names) {
+    const crop = CALIBRATION_CROPS[name];
+    if (!crop)
+      throw new Error(`no calibration crop defined for model "${name}" (calibration-feeds.ts)`);
+    const model = decodeModel(readFileSync(join(options.fp32Dir, `${name}.onnx`)));
+    const crops = calibrationCrops(images, crop);
+    // Alternate pictures between calibration and selection so both see video frames and stills.
+    const calibration = feedsFor(
+      model,
+      crops.filter((_, i) => i % 2 === 0).slice(0, MAX_CALIBRATION),
+    );
+    const selection = feedsFor(model, crops.filter((_, i) => i % 2 === 1).slice(0, MAX_SELECTION));
+    const stats = await collectStats(model, calibration, true);
+    const base: QuantizeSettings[] = CALIBRATION_CANDIDATES.map((calibration) => ({
+      calibration,
+      activationType: 'uint8',
+    }));
+    const view = clampLogits(crop.logitOutputs ?? /^$/);
+    const first = await selectSettings(model, stats, selection, base, view);
+    let chosen = first;
+    const candidates: CandidateScore[] = [...first.candidates];
+    const floatSets = floatTailCandidates(model);
+    if (floatSets.length > 0) {
+      const trial = await selectSettings(
+        model,
+        stats,
+        selection,
+        floatSets.map((floatNodes) => ({ ...first.best.settings, floatNodes })),
+        view,
+      );
+      candidates.push(...trial.candidates);
+      // A float layer costs speed: keep it only for a clear (≥ 25 %) accuracy gain.
+      if (trial.best.error < first.best.error * 0.75) chosen = trial;
+    }
+    const bytes = encodeModel(chosen.result.model);
+    writeFileSync(join(options.int8Dir, `${name}.onnx`), bytes);
+    const fused = await countFusedOps(bytes);
+    log(
+      `${name}: ${chosen.best.label} (error ${chosen.best.error.toFixed(4)}), int8 kernels ${fused.int8Kernels}, float conv/gemm ${fused.floatCompute}`,
+    );
+    records.push({
+      name,
+      settings: chosen.best.settings,
+      calibrationSamples: calibration.length,
+      selectionSamples: selection.length,
+      candidates: candidates.map((c) => ({
+        label: c.label,
+        error: Number(c.error.toPrecision(4)),
+      })),
+      fused,
+      quantizedNodes: chosen.result.report.quantizedNodes,
+      foldedActivations: chosen.result.report.foldedActivations,
+    });
+  }
+  return records;
+}
