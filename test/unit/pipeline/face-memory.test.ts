@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { alignedFaceCrop } from '../../../src/pipeline/describe/face-crop.js';
+import { l2Normalise } from '../../../src/pipeline/describe/face-describer.js';
+import {
+  DETECTION_REGION,
+  matchDetections,
+  type RememberedFace,
+  recall,
+  regionForDetection,
+} from '../../../src/pipeline/face-memory.js';
+import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
+import { VTX68 } from '../../../src/pipeline/landmarks/mesh-indices.js';
+
+const hint = (id: string, x: number, y: number) => ({
+  id,
+  box: { x, y, w: 50, h: 60 },
+  needsEmbedding: false,
+  needsExpression: false,
+});
+const region = { cxPx: 0, cyPx: 0, sizePx: 90, angleRad: 0 };
+
+describe('remembering faces across frames', () => {
+  const remembered: RememberedFace[] = [
+    { trackId: 'a', box: { x: 0, y: 0, w: 50, h: 60 }, region, detectorOnly: false },
+    { box: { x: 200, y: 0, w: 50, h: 60 }, region: { ...region, cxPx: 225 }, detectorOnly: false },
+  ];
+
+  it('finds a track by id even when its box moved', () => {
+    expect(recall(hint('a', 30, 0), remembered)).toBe(remembered[0]);
+  });
+
+  it('finds the face reported without an id by overlap once the tracker named it', () => {
+    expect(recall(hint('new', 205, 2), remembered)).toBe(remembered[1]);
+  });
+
+  it('knows nothing about a hint far from every unnamed face', () => {
+    expect(recall(hint('other', 600, 400), remembered)).toBeUndefined();
+  });
+
+  it('turns a detector box into a wider region centred a little lower', () => {
+    const r = regionForDetection({ x: 100, y: 100, w: 100, h: 120 });
+    expect(r.sizePx).toBeCloseTo(120 * DETECTION_REGION.scale);
+    expect(r.cxPx).toBe(150);
+    expect(r.cyPx).toBeCloseTo(160 + 120 * DETECTION_REGION.shiftY);
+  });
+});
+
+describe('matching detections to tracked faces', () => {
+  it('gives each tracked face its overlapping detection and keeps the rest as new', () => {
+    const tracked = [
+      { x: 0, y: 0, w: 50, h: 60 },
+      { x: 300, y: 0, w: 50, h: 60 },
+    ];
+    const onFirst = { x: -5, y: -5, w: 60, h: 70, score: 0.9 };
+    const fresh = { x: 150, y: 0, w: 50, h: 60, score: 0.8 };
+    const result = matchDetections([onFirst, fresh], tracked);
+    expect(result.byTracked).toEqual([onFirst, undefined]);
+    expect(result.fresh).toEqual([fresh]);
+  });
+
+  it('does not give two detections to one face', () => {
+    const tracked = [{ x: 0, y: 0, w: 50, h: 60 }];
+    const a = { x: 0, y: 0, w: 50, h: 60, score: 0.9 };
+    const b = { x: 2, y: 2, w: 48, h: 58, score: 0.7 };
+    expect(matchDetections([a, b], tracked).fresh).toEqual([b]);
+  });
+});
+
+describe('face crop for the face-api nets', () => {
+  it('frames the 68-point box padded 20 %, upright, centred in the crop', () => {
+    const xyz = new Float32Array(478 * 3);
+    const angle = 0.3;
+    const put = (i: number, u: number, v: number) => {
+      xyz[i * 3] = 500 + Math.cos(angle) * u - Math.sin(angle) * v;
+      xyz[i * 3 + 1] = 300 + Math.sin(angle) * u + Math.cos(angle) * v;
+    };
+    VTX68.forEach((index, k) => {
+      put(index, 40 * Math.cos(k), 50 * Math.sin(k));
+    });
+    put(33, -20, -10);
+    put(263, 20, -10);
+    const m = alignedFaceCrop(xyz, 150);
+    const centre = applyAffine(m, { x: 500, y: 300 });
+    expect(centre.x).toBeCloseTo(75, 0);
+    const left = applyAffine(m, { x: xyz[33 * 3] ?? 0, y: xyz[33 * 3 + 1] ?? 0 });
+    const right = applyAffine(m, { x: xyz[263 * 3] ?? 0, y: xyz[263 * 3 + 1] ?? 0 });
+    expect(right.y - left.y).toBeCloseTo(0, 4);
+    // The taller side (≈100 px of points, padded 20 %) spans the 150 px crop.
+    const top = Math.min(
+      ...VTX68.map((i) => applyAffine(m, { x: xyz[i * 3] ?? 0, y: xyz[i * 3 + 1] ?? 0 }).y),
+    );
+    expect(top).toBeGreaterThan(0);
+    expect(top).toBeLessThan(15 + 1);
+  });
+
+  it('L2-normalises embeddings', () => {
+    const v = l2Normalise(new Float32Array([3, 4]));
+    expect(v[0]).toBeCloseTo(0.6, 6);
+    expect(v[1]).toBeCloseTo(0.8, 6);
+  });
+});
