@@ -1,6 +1,6 @@
 // The converter on a synthetic TFJS graph that uses the ops the real models do not (odd sizes,
 // stride-2 SAME, AvgPool, MirrorPad, ResizeBilinear, ConcatV2, depthwise multiplier 2, Mean with
-// and without keep_dims, MatMul, Softmax, Reshape, Squeeze, Transpose, StridedSlice, broadcast constants),
+// and without keep_dims, MatMul, Softmax, Reshape, Squeeze, Transpose, StridedSlice, AddN, broadcast constants),
 // checked against tfjs-wasm running the same graph; plus the error for an op it cannot convert.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,7 +170,8 @@ function buildFixture(): { path: string; outputs: string[]; fixture: GraphFixtur
       Index: { type: 'DT_INT32' },
     },
   );
-  const outputs = [probs, flat, meank, squeezed, perm, sliced, shrunk];
+  const addn = g.op('addn', 'AddN', [c2, tanh, c2], { N: { i: '3' } });
+  const outputs = [probs, flat, meank, squeezed, perm, sliced, shrunk, addn];
   return { path: g.write(outputs), outputs, fixture: g };
 }
 

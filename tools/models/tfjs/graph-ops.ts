@@ -139,6 +139,14 @@ export const OP_TABLE: Record<string, OpConverter> = {
   RealDiv: binary('Div'),
   Maximum: binary('Max'),
   Minimum: binary('Min'),
+  // AddN: n-ary sum (tfjs's grappler rewrites chains of adds into it).
+  AddN: (ctx, node) =>
+    elementwise(
+      ctx,
+      node,
+      'Sum',
+      node.inputs.map((_, i) => ctx.input(node, i)),
+    ),
   Prelu: prelu,
   Relu: unary('Relu'),
   Relu6: relu6,
