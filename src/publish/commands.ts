@@ -39,6 +39,7 @@ export type CommandErrorCode =
 /** The request schema; docs/schemas/command-request.json is kept equal by a test. */
 export const COMMAND_REQUEST_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://classpulse.example/schemas/command-request.json',
   title: 'Command request',
   description: 'Body of a message on cmd/<name>. An empty body is the same as {}.',
   type: 'object',

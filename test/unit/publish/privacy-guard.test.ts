@@ -1,0 +1,54 @@
+// The privacy guard refuses anything that could carry an image, an embedding or binary data, and
+// anything over the size bound; ordinary payloads (including a snapshot path) pass.
+import { describe, expect, it } from 'vitest';
+import { PayloadBuilder } from '../../../src/publish/payloads.js';
+import { PrivacyGuard } from '../../../src/publish/privacy-guard.js';
+
+const guard = new PrivacyGuard({ maxPayloadBytes: 4096 });
+const payloads = new PayloadBuilder({ deviceId: 'box-1' });
+const envelope = payloads.envelope(1_764_064_800_000);
+
+describe('PrivacyGuard', () => {
+  it('passes the payloads the publisher builds', () => {
+    const reply = payloads.reply(0, {
+      cmd: 'snapshot',
+      id: 'r1',
+      ok: true,
+      result: { path: '/var/lib/classpulse/snapshots/2026-11-25T10-00-00.123Z-annotated.jpg' },
+    });
+    expect(guard.check(reply)).toEqual({ ok: true });
+    expect(
+      guard.check(payloads.health(0, { cpuTempC: 61.5, framesDropped: 3, throttled: false })),
+    ).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['a Float32Array', { ...envelope, vector: new Float32Array(128) }, /binary data/],
+    ['a Buffer', { ...envelope, blob: Buffer.from('abc') }, /binary data/],
+    ['a 128-number array', { ...envelope, v2: Array.from({ length: 128 }, () => 0.1) }, /vector/],
+    ['an embedding field', { ...envelope, embedding: [0.1, 0.2] }, /field name/],
+    ['a nested image field', { ...envelope, health: { lastImage: 'x' } }, /field name/],
+    ['a data URI', { ...envelope, note: 'data:image/jpeg;base64,/9j/4AAQ' }, /data URI/],
+    ['a base64 run', { ...envelope, note: 'A'.repeat(200) }, /base64/],
+    ['hex bytes', { ...envelope, note: 'ffd8ffe0'.repeat(20) }, /base64\/hex/],
+    ['control characters', { ...envelope, note: 'ab\u0000\u0001cd' }, /control/],
+    ['a class instance', { ...envelope, when: new Date(0) }, /not plain data/],
+    ['NaN', { ...envelope, x: Number.NaN }, /not finite/],
+  ])('refuses %s', (_what, payload, reason) => {
+    const verdict = guard.check(payload);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.reason).toMatch(reason);
+  });
+
+  it('refuses payloads over the size bound, counting the room reserved for seq', () => {
+    const small = new PrivacyGuard({ maxPayloadBytes: 256 });
+    const payload = { ...envelope, reason: 'x y '.repeat(45) };
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    expect(bytes).toBeLessThan(256);
+    expect(small.check(payload).ok).toBe(true);
+    expect(small.check(payload, 256 - bytes + 1)).toMatchObject({ ok: false });
+    expect(small.checkSerialised(JSON.stringify({ ...payload, more: 'z '.repeat(40) })).ok).toBe(
+      false,
+    );
+  });
+});
