@@ -130,7 +130,11 @@ function topologicalOrder(model: TfGraphModel, roots: string[]): TfNode[] {
       order.push(node);
       continue;
     }
-    if (state.get(top.name) === 'open') throw new Error(`${model.path}: cycle at node ${top.name}`);
+    if (state.get(top.name) === 'open') {
+      throw new Error(
+        `${model.path}: cycle at node ${top.name} (TF control flow such as while-loops is not supported)`,
+      );
+    }
     state.set(top.name, 'open');
     stack.push({ name: top.name, expanded: true });
     for (const ref of node.inputs) {
