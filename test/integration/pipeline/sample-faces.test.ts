@@ -75,4 +75,34 @@ describe('faces in the face-api demo photos', () => {
     }
     expect({ found, falsePositives }).toEqual({ found: 22, falsePositives: 0 });
   });
+
+  it('with tiles = 3 finds ~30 px back-row faces in a 1280×720 frame', async () => {
+    // Four copies of sample3 shrunk to 15 % (faces 25-35 px wide) on a grey 1280×720 frame.
+    const scale = 0.15;
+    const source = load('sample3.jpg');
+    const small = source.rescale(scale);
+    const frame = new cv.Mat(720, 1280, cv.CV_8UC3, [90, 90, 90]);
+    const spots = [
+      { x: 40, y: 60 },
+      { x: 480, y: 80 },
+      { x: 900, y: 300 },
+      { x: 200, y: 450 },
+    ];
+    const sample3 = truth.find((t) => t.file === 'sample3.jpg')?.faces ?? [];
+    const faces = spots.flatMap((spot) => {
+      small.copyTo(frame.getRegion(new cv.Rect(spot.x, spot.y, small.cols, small.rows)));
+      return sample3.map((f) => ({
+        cx: spot.x + f.cx * scale,
+        cy: spot.y + f.cy * scale,
+        w: f.w * scale,
+      }));
+    });
+    expect(faces).toHaveLength(12);
+    const tiled = new FaceDetector({
+      detection: { ...DETECTION, tiles: 3, minFacePx: 16 },
+      models: MODELS,
+    });
+    await tiled.init();
+    expect(score(await tiled.detect(frame), faces)).toEqual({ found: 12, falsePositives: 0 });
+  });
 });
