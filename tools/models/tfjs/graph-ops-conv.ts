@@ -52,8 +52,8 @@ function requireNhwc(node: TfNode): void {
 }
 
 /**
- * Applies TF "fused_ops" after the main op: BiasAdd uses the first extra arg, Prelu the second.
- * `biasInto` lets Conv/Gemm take the bias as their own input instead of a separate Add.
+ * TF "fused_ops" after the main op: BiasAdd uses the first extra arg (returned as `bias`, so Conv
+ * and Gemm take it as their own input rather than a separate Add), Prelu the next one.
  */
 function fusedTail(
   ctx: ConvertContext,
@@ -62,6 +62,11 @@ function fusedTail(
   channelAxisNchw: boolean,
 ): { bias?: string; activate: (x: string) => string } {
   const ops = attrStrings(node, 'fused_ops');
+  if (ops.length > 0 && ops[0] !== 'BiasAdd') {
+    throw new Error(
+      `${node.op} node ${node.name}: fused ops ${ops.join(',')} must start with BiasAdd`,
+    );
+  }
   let bias: string | undefined;
   let arg = firstArg;
   const steps: ((x: string) => string)[] = [];
@@ -90,11 +95,6 @@ function fusedTail(
       throw new Error(`${node.op} node ${node.name}: fused op ${op} not supported`);
     }
   }
-  if (ops.length > 0 && ops[0] !== 'BiasAdd') {
-    throw new Error(
-      `${node.op} node ${node.name}: fused ops ${ops.join(',')} must start with BiasAdd`,
-    );
-  }
   return {
     ...(bias === undefined ? {} : { bias }),
     activate: (x) => steps.reduce((acc, step) => step(acc), x),
@@ -115,13 +115,13 @@ export function convertConv(ctx: ConvertContext, node: TfNode, depthwise: boolea
   const tail = fusedTail(ctx, node, 2, true);
   const inputs = [ctx.nchw(x), ctx.weight(`${node.name}/weights`, w.data, w.shape)];
   if (tail.bias) inputs.push(tail.bias);
-  const [conv] = ctx.g.node('Conv', inputs, 1, {
-    kernel_shape: [kh, kw],
-    strides,
-    dilations,
-    pads,
-    group: depthwise ? cin : 1,
-  });
+  const [conv] = ctx.g.node(
+    'Conv',
+    inputs,
+    1,
+    { kernel_shape: [kh, kw], strides, dilations, pads, group: depthwise ? cin : 1 },
+    { name: node.name },
+  );
   const out = tail.activate(conv ?? '');
   return [{ name: out, layout: 'nchw', shape: [x.shape[0] ?? -1, outH, outW, cout] }];
 }
@@ -137,7 +137,8 @@ export function convertPool(
   const kernel = attrInts(node, 'ksize').slice(1, 3);
   const strides = attrInts(node, 'strides').slice(1, 3);
   const { pads, outH, outW } = spatial(node, x, kernel, strides, [1, 1]);
-  const [out] = ctx.g.node(onnxOp, [ctx.nchw(x)], 1, { kernel_shape: kernel, strides, pads });
+  const attrs = { kernel_shape: kernel, strides, pads };
+  const [out] = ctx.g.node(onnxOp, [ctx.nchw(x)], 1, attrs, { name: node.name });
   return [
     { name: out ?? '', layout: 'nchw', shape: [x.shape[0] ?? -1, outH, outW, x.shape[3] ?? -1] },
   ];
@@ -155,7 +156,8 @@ export function convertMatMul(ctx: ConvertContext, node: TfNode): Value[] {
   const tail = fusedTail(ctx, node, 2, false);
   const inputs = [ctx.tf(a), ctx.tf(b)];
   if (tail.bias) inputs.push(tail.bias);
-  const [gemm] = ctx.g.node('Gemm', inputs, 1, { transA: transA ? 1 : 0, transB: transB ? 1 : 0 });
+  const attrs = { transA: transA ? 1 : 0, transB: transB ? 1 : 0 };
+  const [gemm] = ctx.g.node('Gemm', inputs, 1, attrs, { name: node.name });
   const rows = (transA ? a.shape[1] : a.shape[0]) ?? -1;
   const cols = (transB ? b.shape[0] : b.shape[1]) ?? -1;
   return [{ name: tail.activate(gemm ?? ''), layout: 'tf', shape: [rows, cols] }];
