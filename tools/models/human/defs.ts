@@ -32,6 +32,8 @@ export interface HumanModelDef {
    * converted and parity-checked but not used by the pipeline, so not shipped.
    */
   registered: boolean;
+  /** The TF model fixes batch 1; the ONNX file frees it (see GraphConvertOptions.freeBatch). */
+  freeBatch?: boolean;
 }
 
 export const GREY_WEIGHTS = { r: 0.2989, g: 0.587, b: 0.114 } as const;
@@ -45,7 +47,9 @@ export const HUMAN_MODEL_DEFS: HumanModelDef[] = [
     role: 'face-detector',
     file: 'blazeface.json',
     // blazeface.ts: resized / 127.5 - 1
-    input: { shape: [1, 3, 256, 256], scale: 1 / 127.5, offset: -1, colour: 'rgb' },
+    input: { shape: [0, 3, 256, 256], scale: 1 / 127.5, offset: -1, colour: 'rgb' },
+    // Its reshapes are per image ([1,512,1] ...), so tiles can share one call.
+    freeBatch: true,
     outputs: [
       { tensor: 'Identity_1:0', name: 'scores_384' },
       { tensor: 'Identity_3:0', name: 'boxes_384' },

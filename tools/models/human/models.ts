@@ -50,6 +50,7 @@ async function build(def: HumanModelDef): Promise<ModelProto> {
     name: def.name,
     inputName: 'input',
     outputs: def.outputs,
+    freeBatch: def.freeBatch ?? false,
     metadata: {
       source: sourceOf(def),
       normalisation: `input = ${colour === 'grey' ? 'grey(0.2989R+0.587G+0.114B)' : 'rgb'} * ${scale} + ${offset} (NCHW)`,

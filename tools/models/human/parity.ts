@@ -52,11 +52,11 @@ function toGrey(rgb: Float32Array): Float32Array {
   return grey;
 }
 
-/** Batches of inputs per model: blazeface has a fixed batch of one, the others take batches. */
+/** Batches of inputs per model (blazeface: whole scenes; the others: face or eye crops). */
 function samples(name: HumanModelName, size: number): { rgb: Float32Array; batch: number }[] {
   const read = (file: string, region?: { x: number; y: number; w: number; h: number }) =>
     readRgbCrop(join(MEDIA, file), size, region);
-  if (name === 'blazeface') return SCENES.map((f) => stack([read(f)]));
+  if (name === 'blazeface') return [stack(SCENES.map((f) => read(f)))];
   if (name === 'iris')
     return [stack(FACE_CROPS.flatMap((f) => EYE_REGIONS.map((r) => read(f, r))))];
   const faces = FACE_CROPS.map((f) => read(f));
@@ -83,6 +83,8 @@ export async function humanParity(name: HumanModelName): Promise<ParityRow[]> {
       scale,
       offset,
       outputs: def.outputs,
+      // The TFJS originals of freed-batch models only take one image per call.
+      ...(def.freeBatch ? { referenceBatch: 1 } : {}),
     });
     for (const row of rows) {
       const prev = worst.get(row.output);

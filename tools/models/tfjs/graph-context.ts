@@ -14,15 +14,18 @@ import type { NamedTensor } from './weights.js';
 export class ConvertContext {
   readonly g: GraphBuilder;
   readonly model: TfGraphModel;
+  /** The input's fixed batch of 1 was freed (see GraphConvertOptions.freeBatch). */
+  readonly freeBatch: boolean;
   private readonly values = new Map<string, Value>();
   /** Transposed copies already emitted, so one activation is transposed at most once per layout. */
   private readonly moved = new Map<string, string>();
   /** Initializers already written per constant and layout, so each is stored once. */
   private readonly constNames = new WeakMap<NamedTensor, Partial<Record<Layout, string>>>();
 
-  constructor(options: { builder: GraphBuilder; model: TfGraphModel }) {
+  constructor(options: { builder: GraphBuilder; model: TfGraphModel; freeBatch?: boolean }) {
     this.g = options.builder;
     this.model = options.model;
+    this.freeBatch = options.freeBatch ?? false;
   }
 
   set(nodeName: string, index: number, value: Value): void {

@@ -40,6 +40,12 @@ export interface GraphConvertOptions {
   /** Extra metadata_props (source, normalisation, ...). */
   metadata?: Record<string, string>;
   opset?: number;
+  /**
+   * Make a rank-4 input's fixed batch of 1 symbolic, so several images run in one call. Reshape
+   * targets that start with that 1 then copy the real batch (ONNX Reshape 0). Only for models whose
+   * reshapes are per image, which the caller vouches for (and parity checks at batch > 1).
+   */
+  freeBatch?: boolean;
 }
 
 export function convertGraphModel(options: GraphConvertOptions): ModelProto {
@@ -59,7 +65,8 @@ export function convertGraphModel(options: GraphConvertOptions): ModelProto {
   }
 
   const builder = new GraphBuilder({ name: options.name, opset: options.opset ?? 13 });
-  const ctx = new ConvertContext({ builder, model });
+  const freeBatch = options.freeBatch ?? false;
+  const ctx = new ConvertContext({ builder, model, freeBatch });
   let placeholders = 0;
   for (const node of order) {
     if (node.op === 'Const') {
@@ -68,7 +75,7 @@ export function convertGraphModel(options: GraphConvertOptions): ModelProto {
     } else if (node.op === 'Placeholder') {
       if (placeholders++ > 0)
         throw new Error(`${model.path}: more than one input is not supported`);
-      ctx.set(node.name, 0, addInput(builder, node, options.inputName ?? 'input'));
+      ctx.set(node.name, 0, addInput(builder, node, options.inputName ?? 'input', freeBatch));
     } else {
       const convert = OP_TABLE[node.op];
       if (!convert) throw new Error(`TF op ${node.op} (node ${node.name}) has no ONNX converter`);
@@ -101,8 +108,9 @@ function symbolic(shape: number[]): (number | string)[] {
   return shape.map((d, i) => (d >= 0 ? d : i === 0 ? 'batch' : `d${i}`));
 }
 
-function addInput(builder: GraphBuilder, node: TfNode, name: string): Value {
+function addInput(builder: GraphBuilder, node: TfNode, name: string, freeBatch: boolean): Value {
   const shape = placeholderShape(node);
+  if (freeBatch && shape.length === 4) shape[0] = -1;
   if (shape.length === 4) {
     const [n = -1, h = -1, w = -1, c = -1] = shape;
     builder.input(name, symbolic([n, c, h, w]));

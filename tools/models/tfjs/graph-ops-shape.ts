@@ -42,12 +42,18 @@ export function concat(ctx: ConvertContext, node: TfNode): Value[] {
 export function reshape(ctx: ConvertContext, node: TfNode): Value[] {
   const x = ctx.input(node, 0);
   const target = ctx.ints(node, 1);
-  const [out] = ctx.g.node('Reshape', [ctx.tf(x), ctx.g.int64(target)], 1);
-  const known = x.shape.every((d) => d >= 0);
-  const total = x.shape.reduce((a, b) => a * b, 1);
-  const rest = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-  const shape = target.map((d) => (d === -1 && known ? total / rest : d));
-  return [{ name: out ?? '', layout: 'tf', shape }];
+  // With a freed batch, a leading 1 in the target was the model's fixed batch: 0 copies the real one.
+  const perSample = ctx.freeBatch && x.shape[0] === -1 && target[0] === 1;
+  const onnxTarget = perSample ? [0, ...target.slice(1)] : target;
+  const [out] = ctx.g.node('Reshape', [ctx.tf(x), ctx.g.int64(onnxTarget)], 1);
+  const dims = perSample ? x.shape.slice(1) : x.shape;
+  const spec = perSample ? target.slice(1) : target;
+  const product = (v: number[]) => v.reduce((a, b) => a * b, 1);
+  const known = dims.every((d) => d >= 0);
+  const inferred = spec.map((d) =>
+    d === -1 && known ? product(dims) / product(spec.filter((e) => e !== -1)) : d,
+  );
+  return [{ name: out ?? '', layout: 'tf', shape: perSample ? [-1, ...inferred] : inferred }];
 }
 
 export function squeeze(ctx: ConvertContext, node: TfNode): Value[] {

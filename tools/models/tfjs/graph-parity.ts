@@ -105,20 +105,34 @@ export async function compareOutputs(options: {
   scale: number;
   offset: number;
   outputs: GraphOutput[];
+  /** Largest batch the TFJS model takes (1 for models whose reshapes fix it); the rest is split. */
+  referenceBatch?: number;
 }): Promise<ParityRow[]> {
   const { batch, size, scale, offset, outputs } = options;
   const channels = options.rgb.length / (batch * size * size);
-  const tfInput = tf.tidy(() =>
-    tf.tensor4d(options.rgb, [batch, size, size, channels]).mul(scale).add(offset),
+  const chunk = Math.min(options.referenceBatch ?? batch, batch);
+  const parts: Float32Array[][] = [];
+  for (let start = 0; start < batch; start += chunk) {
+    const n = Math.min(chunk, batch - start);
+    const pixels = options.rgb.subarray(
+      start * size * size * channels,
+      (start + n) * size * size * channels,
+    );
+    const tfInput = tf.tidy(() =>
+      tf.tensor4d(pixels, [n, size, size, channels]).mul(scale).add(offset),
+    );
+    const executed = options.tfjsModel.execute(
+      tfInput,
+      outputs.map((o) => o.tensor),
+    );
+    // tfjs returns a bare tensor when one output is asked for.
+    const tfOut = Array.isArray(executed) ? executed : [executed];
+    parts.push(await Promise.all(tfOut.map((t) => t.data() as Promise<Float32Array>)));
+    tf.dispose([tfInput, ...tfOut]);
+  }
+  const reference = outputs.map((_, i) =>
+    concatFloats(parts.map((p) => p[i] ?? new Float32Array())),
   );
-  const executed = options.tfjsModel.execute(
-    tfInput,
-    outputs.map((o) => o.tensor),
-  );
-  // tfjs returns a bare tensor when one output is asked for.
-  const tfOut = Array.isArray(executed) ? executed : [executed];
-  const reference = await Promise.all(tfOut.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose([tfInput, ...tfOut]);
 
   const nchw = toNchw(options.rgb, batch, size, channels, scale, offset);
   const feeds = {
@@ -149,4 +163,14 @@ export async function compareOutputs(options: {
       relativeError: maxAbsError / (maxAbsReference || 1),
     };
   });
+}
+
+function concatFloats(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
