@@ -4,6 +4,8 @@ export const MAIN_HELP = `classpulse — classroom attention daemon (faces in, c
 
 Usage:
   classpulse run [--config FILE]          run the daemon (camera → perception → MQTT)
+  classpulse replay VIDEO [--trace]       run perception over a video file as fast as it goes
+  classpulse doctor [--config FILE]       check camera, models, broker, disk and clock
   classpulse config check [FILE]          validate a config file; exit 78 when invalid
   classpulse config show [--config FILE]  print the effective config, secrets masked
   classpulse --version                    print the version
@@ -33,3 +35,26 @@ export const CONFIG_HELP = `Usage:
 check prints every problem with its key path, the bad value, what is allowed and where the value
 came from (file:line or environment variable), suggests the nearest key for a misspelt one, and
 exits 78 (EX_CONFIG) when anything is wrong, 0 when the config is valid.`;
+
+export const REPLAY_HELP = `Usage: classpulse replay VIDEO [--config FILE] [--fps N] [--trace]
+
+Runs the daemon's capture → pipeline → trackers over a video file as fast as the machine allows
+(no frame budget unless --fps N keeps N frames per second of media time) and publishes nothing.
+With --trace, stdout carries only JSON lines: {"type":"frame","tMs","faces"} for every processed
+frame, {"type":"blink","track","startMs","endMs"}, {"type":"turn","track","direction",
+"startMs","endMs"}, and the state, alert and class events the daemon would publish; times are
+media time in ms (docs/replay-trace.md). Without --trace, one summary object is printed at the
+end. Logs go to stderr.
+
+Options:
+  -c, --config FILE   YAML config (camera.source is replaced by VIDEO)
+      --fps N         keep N frames per second of media time (default: every frame)
+      --trace         JSON lines on stdout
+  -h, --help          this text`;
+
+export const DOCTOR_HELP = `Usage: classpulse doctor [--config FILE]
+
+Checks that the camera opens and delivers a frame, every model file matches its manifest hash and
+loads, the broker accepts the configured credentials and TLS, the state directory has disk space,
+and the clock is sane. Prints a table; exits 0 when nothing failed, 1 naming what failed, 78 when
+the configuration itself is invalid.`;

@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../config/load.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { configCheck, configShow } from './config-command.js';
-import { CONFIG_HELP, MAIN_HELP, RUN_HELP } from './help.js';
+import { doctorCommand } from './doctor-command.js';
+import { CONFIG_HELP, DOCTOR_HELP, MAIN_HELP, REPLAY_HELP, RUN_HELP } from './help.js';
+import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 
 function version(): string {
@@ -26,6 +28,8 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     config: { type: 'string', short: 'c' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'V' },
+    trace: { type: 'boolean' },
+    fps: { type: 'string' },
   } as const;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -48,7 +52,26 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     case 'run':
       if (values.help) return printHelp(RUN_HELP);
       if (sub !== undefined) return usage(`run takes no argument (got "${sub}")`, RUN_HELP);
+      if (values.trace || values.fps) return usage('--trace and --fps belong to replay', RUN_HELP);
       return runCommand(values.config);
+    case 'replay': {
+      if (values.help) return printHelp(REPLAY_HELP);
+      if (sub === undefined || rest.length > 0)
+        return usage('replay takes exactly one video file', REPLAY_HELP);
+      const fps = values.fps === undefined ? undefined : Number(values.fps);
+      if (fps !== undefined && !(fps >= 0.5 && fps <= 60))
+        return usage(`--fps must be a number from 0.5 to 60 (got "${values.fps}")`, REPLAY_HELP);
+      return replayCommand({
+        video: sub,
+        config: values.config,
+        fps,
+        trace: values.trace === true,
+      });
+    }
+    case 'doctor':
+      if (values.help) return printHelp(DOCTOR_HELP);
+      if (sub !== undefined) return usage(`doctor takes no argument (got "${sub}")`, DOCTOR_HELP);
+      return doctorCommand(values.config);
     case 'config':
       if (values.help) return printHelp(CONFIG_HELP);
       if (sub === 'check' && rest.length <= 1) return configCheck(rest[0] ?? values.config);

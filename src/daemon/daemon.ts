@@ -1,5 +1,6 @@
 // The daemon's main job: capture → perception → events → sink, until the one shutdown signal
 // aborts. The operator can close and reopen the camera (start/stop commands) without a restart.
+import { join } from 'node:path';
 import type { CameraState, Frame } from '../capture/frame.js';
 import { FrameSource, type FrameSourceStats } from '../capture/frame-source.js';
 import type { OpenDevice } from '../capture/video-device.js';
@@ -7,13 +8,23 @@ import type { Config } from '../config/schema.js';
 import type { Event } from '../events/types.js';
 import type { Logger } from '../log/logger.js';
 import { FrameStats } from '../ops/frame-stats.js';
+import type { Box } from '../pipeline/types.js';
 import type { EventSink } from './event-sink.js';
+import { writeSnapshot } from './snapshot-writer.js';
+
+export interface ProcessedFrame {
+  events: Event[];
+  faces: number;
+  /** Per-stage times of this frame (ms); 'total' is added by the daemon. */
+  timingsMs: Record<string, number>;
+}
 
 /** Turns a frame into events (pipeline + trackers). Absent: frames are only counted. */
 export interface FrameProcessor {
-  process(
-    frame: Frame,
-  ): Promise<{ events: Event[]; faces: number; timingsMs: Record<string, number> }>;
+  process(frame: Frame): Promise<ProcessedFrame>;
+  /** Live tracks with their boxes (annotated snapshots). */
+  boxes(): Array<{ id: string; box: Box }>;
+  /** Zero the per-student counters (the reset command). */
   reset(): void;
 }
 
@@ -37,8 +48,10 @@ export class Daemon {
   private captureWanted = true;
   private wake: (() => void) | undefined;
   private sourceStartEpochMs = Date.now();
+  private snapshotWaiters: Array<{ resolve: (path: string) => void; reject: (e: Error) => void }> =
+    [];
 
-  constructor(private readonly options: DaemonOptions) {
+  constructor(private options: DaemonOptions) {
     this.source = this.makeSource();
   }
 
@@ -99,9 +112,39 @@ export class Daemon {
       this.stats.record({ ...result.timingsMs, total: performance.now() - started }, result.faces);
       const wallMs = this.sourceStartEpochMs + frame.tMs;
       for (const event of result.events) sink.publish(event, wallMs);
+      if (this.snapshotWaiters.length > 0) await this.snapshot(frame, processor, wallMs);
     } finally {
       frame.image.release();
     }
+  }
+
+  /** Annotates and writes the current frame for every waiting snapshot command. */
+  private async snapshot(frame: Frame, processor: FrameProcessor, wallMs: number): Promise<void> {
+    const waiters = this.snapshotWaiters;
+    this.snapshotWaiters = [];
+    try {
+      const path = await writeSnapshot({
+        image: frame.image,
+        boxes: processor.boxes(),
+        dir: join(this.options.config.device.stateDir, 'snapshots'),
+        wallMs,
+      });
+      for (const waiter of waiters) waiter.resolve(path);
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error as Error);
+    }
+  }
+
+  /** Operator command: write the next processed frame, annotated, on the device. */
+  requestSnapshot(): Promise<string> {
+    if (!this.captureWanted || !this.options.processor)
+      return Promise.reject(new Error('the camera is closed: send start first'));
+    return new Promise((resolve, reject) => this.snapshotWaiters.push({ resolve, reject }));
+  }
+
+  /** Operator command: zero the per-student counters. */
+  resetCounters(): void {
+    this.options.processor?.reset();
   }
 
   private onCameraState(state: CameraState, reason?: string): void {
@@ -129,6 +172,16 @@ export class Daemon {
   stopCapture(): void {
     this.captureWanted = false;
     this.sessionAbort?.abort(new Error('stopped by command'));
+    for (const waiter of this.snapshotWaiters.splice(0))
+      waiter.reject(new Error('the camera was closed before a frame arrived'));
+  }
+
+  /** Reload: new camera settings take effect by reopening the source; new processor as given. */
+  reconfigure(config: Config, processor: FrameProcessor | undefined): void {
+    this.options.config = config;
+    this.options.processor = processor;
+    this.source = this.makeSource();
+    this.sessionAbort?.abort(new Error('reloading'));
   }
 
   get capturing(): boolean {

@@ -1,0 +1,41 @@
+// Builds the parts of the daemon from one validated config. `run` and `replay` share this, so a
+// replay exercises exactly the perception the daemon runs.
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import { ModelStore } from '../pipeline/model-store.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { Classroom } from '../trackers/classroom.js';
+import { Perception } from './perception.js';
+
+export function openModels(config: Config): ModelStore {
+  return new ModelStore({
+    dir: config.models.dir,
+    precision: config.models.precision,
+    threads: config.models.threads,
+  });
+}
+
+/** Loads and warms up every model (throws ModelFileError for a missing or tampered file). */
+export async function buildPerception(
+  config: Config,
+  logger: Logger,
+  models: ModelStore,
+): Promise<Perception> {
+  const pipeline = new Pipeline({
+    detection: config.detection,
+    expression: config.expression,
+    models,
+    logger,
+  });
+  await pipeline.init();
+  return new Perception({
+    pipeline,
+    classroom: buildClassroom(config),
+    classIntervalMs: config.mqtt.classIntervalS * 1000,
+  });
+}
+
+export function buildClassroom(config: Config): Classroom {
+  const { tracking, blink, headTurn, expression } = config;
+  return new Classroom({ tracking, blink, headTurn, expression });
+}
