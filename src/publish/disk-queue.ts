@@ -4,8 +4,10 @@
 // nothing. Three lanes, sent in priority order: control (status, command replies), alerts, state
 // (students and class). At the bound the oldest *state* messages are dropped and counted; alerts and
 // control messages are never dropped.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { DirLock } from './dir-lock.js';
 import { JournalFile, type JournalRecord, type Lane, type PutRecord } from './journal-file.js';
 
 export type { Lane } from './journal-file.js';
@@ -42,6 +44,8 @@ interface Entry {
 
 export class DiskQueue {
   private readonly journal: JournalFile;
+  private readonly lock: DirLock;
+  private readonly dir: string;
   private readonly maxMessages: number;
   private readonly logger: Logger;
   /** Per lane, entries in seq order (Map keeps insertion order; deletes are O(1)). */
@@ -60,13 +64,24 @@ export class DiskQueue {
       fsyncMs: options.fsyncMs,
       logger: options.logger,
     });
+    this.dir = options.dir;
+    this.lock = new DirLock({ path: join(options.dir, 'queue.lock') });
     this.maxMessages = options.maxMessages;
     this.logger = options.logger;
   }
 
   /** Loads what a previous run left: unsent messages keep their seq, time and order. */
   open(): void {
-    const { records, corrupt } = this.journal.load();
+    mkdirSync(this.dir, { recursive: true });
+    this.lock.acquire();
+    let loaded: ReturnType<JournalFile['load']>;
+    try {
+      loaded = this.journal.load();
+    } catch (error) {
+      this.lock.release();
+      throw error;
+    }
+    const { records, corrupt } = loaded;
     this.corrupt = corrupt;
     for (const record of records) this.replay(record);
     if (this.live > 0)
@@ -154,6 +169,7 @@ export class DiskQueue {
 
   close(): void {
     this.journal.close();
+    this.lock.release();
   }
 
   private replay(record: JournalRecord): void {

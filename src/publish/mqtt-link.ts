@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { buildClientOptions } from './client-options.js';
 import type { DiskQueue, QueuedMessage } from './disk-queue.js';
+import type { PrivacyGuard } from './privacy-guard.js';
 
 /** QoS1 messages handed to the client at once; below mosquitto's default of 20 in flight. */
 const SEND_WINDOW = 16;
@@ -22,6 +23,9 @@ export interface MqttLinkOptions {
   protocolVersion: 4 | 5;
   will: { topic: string; payload: string };
   queue: DiskQueue;
+  /** Checked again at send time: the journal may hold messages from an older build or config. */
+  guard: PrivacyGuard;
+  onRefused: (topic: string, reason: string | undefined) => void;
   logger: Logger;
   /** Subscriptions to (re)establish on every connect. */
   subscriptions: string[];
@@ -66,6 +70,12 @@ export class MqttLink {
     while (this.options.queue.stats().inflight < SEND_WINDOW) {
       const message = this.options.queue.takeNext();
       if (!message) return;
+      const verdict = this.options.guard.checkSerialised(message.payload);
+      if (!verdict.ok) {
+        this.options.queue.reject(message.seq);
+        this.options.onRefused(message.topic, verdict.reason);
+        continue;
+      }
       client.publish(message.topic, message.payload, this.publishOptions(message), (error) =>
         this.onPublished(message, error),
       );

@@ -6,14 +6,16 @@ import type { Logger } from 'pino';
 import type { CameraState } from '../capture/frame.js';
 import type { Config } from '../config/schema.js';
 import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
+import { CommandChannel } from './command-channel.js';
 import { type CommandHandler, CommandRouter } from './commands.js';
-import { DiskQueue, type Lane } from './disk-queue.js';
+import { DiskQueue } from './disk-queue.js';
 import { EmbeddedBroker } from './embedded-broker.js';
-import { type IncomingProperties, MqttLink } from './mqtt-link.js';
+import { MqttLink } from './mqtt-link.js';
+import { Outbox } from './outbox.js';
 import { type Payload, PayloadBuilder } from './payloads.js';
 import { PrivacyGuard } from './privacy-guard.js';
 import { AlertGate, StatePolicy } from './state-policy.js';
-import { isValidResponseTopic, TopicMap, topicLevel } from './topics.js';
+import { TopicMap, topicLevel } from './topics.js';
 
 export interface MqttPublisherOptions {
   mqtt: Config['mqtt'];
@@ -42,8 +44,6 @@ export interface PublisherStats {
   connects: number;
 }
 
-/** Room left in the size check for the seq added after it ("seq":9007199254740991,). */
-const SEQ_BYTES = 26;
 const TICK_MS = 500;
 const COMMAND_TIMEOUT_MS = 15_000;
 const STOP_FLUSH_MS = 3000;
@@ -56,9 +56,10 @@ export class MqttPublisher {
   private readonly payloads: PayloadBuilder;
   private readonly guard: PrivacyGuard;
   private readonly queue: DiskQueue;
+  private readonly outbox: Outbox;
   private readonly states: StatePolicy;
   private readonly alerts: AlertGate;
-  private readonly router: CommandRouter;
+  private readonly commands: CommandChannel;
   private link: MqttLink | undefined;
   private broker: EmbeddedBroker | undefined;
   private brokerUrl: string | undefined;
@@ -68,7 +69,6 @@ export class MqttPublisher {
   private lastClassMs = 0;
   private latestHealth: Payload | undefined;
   private stopping = false;
-  private refused = 0;
 
   constructor(options: MqttPublisherOptions) {
     this.options = options;
@@ -83,17 +83,29 @@ export class MqttPublisher {
       fsyncMs: options.mqtt.queueFsyncMs,
       logger: this.logger,
     });
+    this.outbox = new Outbox({
+      queue: this.queue,
+      guard: this.guard,
+      logger: this.logger,
+      onQueued: () => this.link?.pump(),
+    });
     this.states = new StatePolicy({
       minIntervalMs: options.mqtt.stateMinIntervalS * 1000,
       heartbeatMs: options.mqtt.heartbeatS * 1000,
     });
     this.alerts = new AlertGate({ cooldownMs: options.mqtt.alertCooldownS * 1000 });
-    this.router = new CommandRouter({
-      handler: options.commands,
-      snapshotsAllowed: options.privacy.snapshots,
-      timeoutMs: COMMAND_TIMEOUT_MS,
-      extraStatus: () => ({ mqtt: { ...this.stats() } }),
-      onReset: () => this.states.clear(),
+    this.commands = new CommandChannel({
+      router: new CommandRouter({
+        handler: options.commands,
+        snapshotsAllowed: options.privacy.snapshots,
+        timeoutMs: COMMAND_TIMEOUT_MS,
+        extraStatus: () => ({ mqtt: { ...this.stats() } }),
+        onReset: () => this.states.clear(),
+      }),
+      topics: this.topics,
+      payloads: this.payloads,
+      outbox: this.outbox,
+      now: this.now,
     });
   }
 
@@ -121,10 +133,12 @@ export class MqttPublisher {
       protocolVersion,
       will: { topic: this.topics.status, payload: JSON.stringify(will) },
       queue: this.queue,
+      guard: this.guard,
+      onRefused: (topic, reason) => this.outbox.refuse(topic, reason),
       logger: this.logger,
       subscriptions: [this.topics.commandFilter],
       onConnect: () => this.onConnect(),
-      onMessage: (topic, body, properties) => this.onMessage(topic, body, properties),
+      onMessage: (topic, body, properties) => this.commands.receive(topic, body, properties),
     });
     try {
       this.link.start();
@@ -144,6 +158,7 @@ export class MqttPublisher {
   }
 
   publish(event: Event, wallMs: number): void {
+    if (!this.link) throw new Error('MqttPublisher.publish() called before start()');
     switch (event.type) {
       case 'state':
         if (this.states.offer(event.track, event.signals, wallMs))
@@ -151,7 +166,7 @@ export class MqttPublisher {
         return;
       case 'alert':
         if (!this.alerts.allow(event.alert, event.track, wallMs)) return;
-        this.enqueue(
+        this.outbox.put(
           'alert',
           this.topics.alerts,
           this.payloads.alert(
@@ -188,7 +203,7 @@ export class MqttPublisher {
     const payload = this.payloads.health(this.now(), health);
     const verdict = this.guard.check(payload);
     if (!verdict.ok) {
-      this.refuse(this.topics.health, verdict.reason);
+      this.outbox.refuse(this.topics.health, verdict.reason);
       return;
     }
     this.latestHealth = payload;
@@ -197,6 +212,11 @@ export class MqttPublisher {
 
   setCamera(state: CameraState, reason?: string): void {
     this.camera = state;
+    if (state !== 'open' && state !== 'opening') {
+      // Without a camera nothing is observed: no stale class summaries or student heartbeats.
+      this.latestClass = undefined;
+      this.states.clear();
+    }
     this.enqueueStatus(true, reason);
   }
 
@@ -209,7 +229,7 @@ export class MqttPublisher {
       sent: this.link?.sent ?? 0,
       droppedState: q.droppedState,
       rejected: q.rejected,
-      refused: this.refused,
+      refused: this.outbox.refused,
       suppressedAlerts: this.alerts.suppressed,
       lastSeq: q.lastSeq,
       connects: this.link?.connects ?? 0,
@@ -236,39 +256,14 @@ export class MqttPublisher {
     this.sendHealth();
   }
 
-  private onMessage(topic: string, body: Buffer, properties: IncomingProperties | undefined): void {
-    const name = this.topics.commandName(topic);
-    if (name === undefined) return;
-    void this.router.handle(name, body).then((outcome) => {
-      const responseTopic = properties?.responseTopic;
-      const routed = responseTopic !== undefined && isValidResponseTopic(responseTopic);
-      const target = routed ? responseTopic : this.topics.commandReply(name);
-      let payload = this.payloads.reply(this.now(), outcome);
-      if (!this.guard.check(payload, SEQ_BYTES).ok)
-        payload = this.payloads.reply(this.now(), {
-          cmd: outcome.cmd,
-          ...(outcome.id !== undefined ? { id: outcome.id } : {}),
-          ok: false,
-          error: { code: 'failed', message: 'the reply was refused by the privacy guard' },
-        });
-      const correlation = properties?.correlationData;
-      this.enqueue('control', target, payload, false, {
-        ...(routed ? { responseTopic: target } : {}),
-        ...(correlation && correlation.length <= 64
-          ? { correlationData: correlation.toString('base64') }
-          : {}),
-      });
-    });
-  }
-
   private tick(): void {
     const nowMs = this.now();
-    for (const { student, signals } of this.states.due(nowMs))
-      this.sendState(student, signals, nowMs, true);
+    for (const { student, signals, present } of this.states.due(nowMs))
+      this.sendState(student, signals, nowMs, present);
     const classMs = this.options.mqtt.classIntervalS * 1000;
     if (this.latestClass && nowMs - this.lastClassMs >= classMs) {
       this.lastClassMs = nowMs;
-      this.enqueue(
+      this.outbox.put(
         'state',
         this.topics.classSummary,
         this.payloads.classSummary(nowMs, this.latestClass),
@@ -278,7 +273,7 @@ export class MqttPublisher {
 
   private sendState(student: string, signals: StudentSignals, wallMs: number, present: boolean) {
     const id = topicLevel(student);
-    this.enqueue(
+    this.outbox.put(
       'state',
       this.topics.student(id),
       this.payloads.student(wallMs, id, signals, present),
@@ -286,46 +281,18 @@ export class MqttPublisher {
   }
 
   private enqueueStatus(online: boolean, reason?: string): void {
+    if (!this.link) return; // before start(): the birth message will carry the camera state
     const payload = this.payloads.status(this.now(), {
       online,
       camera: this.camera,
       ...(reason ? { reason } : {}),
       queueDropped: this.queue.stats().droppedState,
     });
-    this.enqueue('control', this.topics.status, payload, true);
-  }
-
-  /** Guard, assign seq, journal, send when possible. Returns false when the guard refused it. */
-  private enqueue(
-    lane: Lane,
-    topic: string,
-    payload: Payload,
-    retain = false,
-    routing: { responseTopic?: string; correlationData?: string } = {},
-  ): boolean {
-    const verdict = this.guard.check(payload, SEQ_BYTES);
-    if (!verdict.ok) {
-      this.refuse(topic, verdict.reason);
-      return false;
-    }
-    const { v, device, tMs, ...rest } = payload;
-    this.queue.push(lane, (seq) => ({
-      topic,
-      payload: JSON.stringify({ v, device, tMs, seq, ...rest }),
-      retain,
-      ...routing,
-    }));
-    this.link?.pump();
-    return true;
+    this.outbox.put('control', this.topics.status, payload, true);
   }
 
   private sendHealth(): void {
     if (this.latestHealth)
       this.link?.publishVolatile(this.topics.health, JSON.stringify(this.latestHealth), true);
-  }
-
-  private refuse(topic: string, reason: string | undefined): void {
-    this.refused += 1;
-    this.logger.error({ topic, reason }, 'privacy guard refused a payload; not published');
   }
 }

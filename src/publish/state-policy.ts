@@ -8,6 +8,14 @@ interface StudentSlot {
   /** materialKey of the last state sent. */
   sentKey: string;
   lastSentMs: number;
+  lastOfferMs: number;
+}
+
+export interface DueState {
+  student: string;
+  signals: StudentSignals;
+  /** false: nothing was heard of the student for `staleMs`; this is its last message. */
+  present: boolean;
 }
 
 /**
@@ -18,21 +26,33 @@ interface StudentSlot {
 export class StatePolicy {
   private readonly minIntervalMs: number;
   private readonly heartbeatMs: number;
+  private readonly staleMs: number;
   private readonly students = new Map<string, StudentSlot>();
 
-  constructor(options: { minIntervalMs: number; heartbeatMs: number }) {
+  /**
+   * `staleMs` (default 10 heartbeats) ends the heartbeat of a student the trackers stopped
+   * reporting without an `expired` event, so a vanished student is not reported present forever.
+   */
+  constructor(options: { minIntervalMs: number; heartbeatMs: number; staleMs?: number }) {
     this.minIntervalMs = options.minIntervalMs;
     this.heartbeatMs = options.heartbeatMs;
+    this.staleMs = options.staleMs ?? 10 * options.heartbeatMs;
   }
 
   /** Records the latest signals; true when they should be sent now (and counts them as sent). */
   offer(student: string, signals: StudentSignals, nowMs: number): boolean {
     const slot = this.students.get(student);
     if (!slot) {
-      this.students.set(student, { signals, sentKey: materialKey(signals), lastSentMs: nowMs });
+      this.students.set(student, {
+        signals,
+        sentKey: materialKey(signals),
+        lastSentMs: nowMs,
+        lastOfferMs: nowMs,
+      });
       return true;
     }
     slot.signals = signals;
+    slot.lastOfferMs = nowMs;
     if (this.isDue(slot, nowMs)) {
       this.markSent(slot, nowMs);
       return true;
@@ -41,12 +61,17 @@ export class StatePolicy {
   }
 
   /** Students whose pending change or heartbeat is due at `nowMs` (counted as sent). */
-  due(nowMs: number): Array<{ student: string; signals: StudentSignals }> {
-    const out: Array<{ student: string; signals: StudentSignals }> = [];
+  due(nowMs: number): DueState[] {
+    const out: DueState[] = [];
     for (const [student, slot] of this.students) {
+      if (nowMs - slot.lastOfferMs >= this.staleMs) {
+        this.students.delete(student);
+        out.push({ student, signals: slot.signals, present: false });
+        continue;
+      }
       if (!this.isDue(slot, nowMs)) continue;
       this.markSent(slot, nowMs);
-      out.push({ student, signals: slot.signals });
+      out.push({ student, signals: slot.signals, present: true });
     }
     return out;
   }

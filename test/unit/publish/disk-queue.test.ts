@@ -131,3 +131,16 @@ describe('DiskQueue', () => {
     reopened.close();
   });
 });
+
+describe('DiskQueue lock', () => {
+  it('refuses a second open of the same directory and takes over a dead owner’s lock', () => {
+    const { queue, dir } = openQueue();
+    expect(() => openQueue(dir)).toThrow(/in use by process \d+/);
+    queue.close();
+    // A lock left by a process that no longer exists (pid far above any live one here).
+    writeFileSync(join(dir, 'queue.lock'), '4194303\n');
+    const again = openQueue(dir).queue;
+    expect(readFileSync(join(dir, 'queue.lock'), 'utf8').trim()).toBe(String(process.pid));
+    again.close();
+  });
+});

@@ -138,3 +138,16 @@ describe('AlertGate', () => {
     expect(gate.allow('camera-lost', undefined, 61_000)).toBe(true);
   });
 });
+
+describe('StatePolicy staleness', () => {
+  it('ends the heartbeat of a student nobody reports any more with present=false', () => {
+    const policy = new StatePolicy({ minIntervalMs: 1000, heartbeatMs: 5000, staleMs: 20_000 });
+    policy.offer('gone', base, 0);
+    policy.offer('here', base, 0);
+    for (let t = 1000; t < 20_000; t += 1000) policy.offer('here', base, t);
+    const due = policy.due(20_000);
+    expect(due.find((d) => d.student === 'gone')?.present).toBe(false);
+    expect(due.find((d) => d.student === 'here')?.present).toBe(true);
+    expect(policy.size).toBe(1);
+  });
+});
