@@ -61,7 +61,9 @@ export interface FrameHealth {
   reopens: number;
 }
 
-export interface Health {
+// A type alias, not an interface: it must be assignable to the publisher's
+// publishHealth(health: Record<string, unknown>).
+export type Health = {
   /** Seconds since the daemon started. */
   uptimeS: number;
   systemUptimeS: number;
@@ -90,4 +92,4 @@ export interface Health {
     fpsScale: number;
   };
   models?: Record<string, string>;
-}
+};

@@ -53,6 +53,9 @@ describe('HealthMonitor', () => {
     capture.skippedBudget = 450;
     for (let i = 0; i < 270; i++) stats.record({ detect: 20 + (i % 10), total: 60 + (i % 20) }, 4);
     const health = await monitor.sample();
+    // Type-level: the payload goes straight into MqttPublisher.publishHealth.
+    const payload: Record<string, unknown> = health;
+    expect(payload).toBe(health);
     expect(health.frames).toMatchObject({
       inFps: 25,
       processedFps: 9,

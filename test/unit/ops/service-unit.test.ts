@@ -1,0 +1,64 @@
+// The shipped unit says what the spec asks of it (Type=notify, watchdog, pre-check, no restart on
+// exit 78, hardening, dedicated user in group video) — read as key=value, not as a string blob.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../../src/daemon/exit-codes.js';
+
+const UNIT = join(import.meta.dirname, '../../../systemd/classpulse.service');
+
+function parseUnit(text: string): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  let section = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const header = /^\[(\w+)\]$/.exec(line);
+    if (header?.[1]) {
+      section = header[1];
+      continue;
+    }
+    const eq = line.indexOf('=');
+    const key = `${section}.${line.slice(0, eq)}`;
+    keys.set(key, [...(keys.get(key) ?? []), line.slice(eq + 1)]);
+  }
+  return keys;
+}
+
+describe('systemd/classpulse.service', () => {
+  const unit = parseUnit(readFileSync(UNIT, 'utf8'));
+  const one = (key: string) => unit.get(key)?.at(-1);
+
+  it('is a notify service with a watchdog, fed by systemd-notify children', () => {
+    expect(one('Service.Type')).toBe('notify');
+    expect(one('Service.NotifyAccess')).toBe('all');
+    expect(Number.parseInt(one('Service.WatchdogSec') ?? '0', 10)).toBeGreaterThan(0);
+  });
+
+  it('checks the config first and never restarts on a config/model error', () => {
+    expect(one('Service.ExecStartPre')).toMatch(
+      /classpulse config check \/etc\/classpulse\/classpulse\.yaml$/,
+    );
+    expect(one('Service.ExecStart')).toMatch(
+      /classpulse run --config \/etc\/classpulse\/classpulse\.yaml$/,
+    );
+    expect(one('Service.Restart')).toBe('on-failure');
+    expect(one('Service.RestartPreventExitStatus')).toBe(String(ExitCode.config));
+    // ExecStartPre failures are not covered by RestartPreventExitStatus: a start limit is.
+    expect(one('Unit.StartLimitBurst')).toBeDefined();
+  });
+
+  it('runs hardened as a dedicated user in group video with only its state writable', () => {
+    expect(one('Service.User')).toBe('classpulse');
+    expect(one('Service.SupplementaryGroups')).toContain('video');
+    expect(one('Service.ProtectSystem')).toBe('strict');
+    expect(one('Service.PrivateTmp')).toBe('yes');
+    expect(one('Service.NoNewPrivileges')).toBe('yes');
+    expect(one('Service.ReadWritePaths')).toBe('/var/lib/classpulse');
+    expect(one('Service.StateDirectory')).toBe('classpulse');
+    // These would put devices behind an allow-list and hide /dev/video*.
+    expect(unit.has('Service.PrivateDevices')).toBe(false);
+    expect(unit.has('Service.ProtectClock')).toBe(false);
+    expect(unit.has('Service.DevicePolicy')).toBe(false);
+  });
+});
