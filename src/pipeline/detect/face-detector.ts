@@ -1,12 +1,13 @@
-// Finds faces in a frame with one of face-api's detectors (ONNX). Each detection window (the whole
+// Finds faces in a frame with one of face-api's detectors or human's BlazeFace (ONNX). Each detection window (the whole
 // frame, plus tiles when configured) is padded at the bottom/right to a square and resized to the
 // model's input, as face-api's toBatchTensor(size, false) does; boxes come back in frame pixels.
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import type { Config } from '../../config/schema.js';
-import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
+import { RAW_0_255, SIGNED_1, warpInto } from '../image/warp-tensor.js';
 import type { InferenceSession, SessionSource } from '../models.js';
 import type { Box, Detection } from '../types.js';
+import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
 import { nonMaxSuppression } from './nms.js';
 import { decodeNormalisedBoxes } from './ssd-decode.js';
 import { detectionWindows } from './tiles.js';
@@ -22,16 +23,12 @@ export interface FaceDetectorOptions {
 export class FaceDetector {
   private session: InferenceSession | undefined;
   private inputPx = 0;
+  private anchors: AnchorPoint[] = [];
 
   constructor(private readonly options: FaceDetectorOptions) {}
 
   async init(): Promise<void> {
     const name = this.options.detection.model;
-    if (name === 'blazeface') {
-      throw new Error(
-        "detection.model 'blazeface' is not wired into the pipeline yet; use 'ssd-mobilenetv1' or 'tiny-face-detector'",
-      );
-    }
     this.session = await this.options.models.session(name);
     const meta = this.session.inputMetadata[0];
     const side = meta?.isTensor ? meta.shape[2] : undefined;
@@ -39,6 +36,7 @@ export class FaceDetector {
       throw new Error(`model ${name}: expected a [1, 3, S, S] input, got ${JSON.stringify(meta)}`);
     }
     this.inputPx = side;
+    if (name === 'blazeface') this.anchors = blazefaceAnchors(side);
   }
 
   /** Faces in frame pixels, best first, after NMS across all windows. */
@@ -60,13 +58,14 @@ export class FaceDetector {
     const side = Math.max(window.w, window.h);
     const s = this.inputPx / side;
     const input = new Float32Array(3 * this.inputPx * this.inputPx);
+    const blazeface = this.options.detection.model === 'blazeface';
     warpInto(
       image,
       { a: s, b: 0, c: 0, d: s, tx: -s * window.x, ty: -s * window.y },
       this.inputPx,
       input,
       0,
-      RAW_0_255,
+      blazeface ? SIGNED_1 : RAW_0_255,
     );
     const feeds = {
       [session.inputNames[0] ?? 'input']: new ort.Tensor('float32', input, [
@@ -77,6 +76,7 @@ export class FaceDetector {
       ]),
     };
     const out = await session.run(feeds);
+    if (blazeface) return this.decodeBlazeface(out, window, side);
     const boxes = out.boxes?.data;
     const scores = out.scores?.data;
     if (!(boxes instanceof Float32Array) || !(scores instanceof Float32Array)) {
@@ -87,5 +87,36 @@ export class FaceDetector {
     return decodeNormalisedBoxes({ boxes, scores }, side, this.options.detection.minScore).map(
       (d) => ({ ...d, x: d.x + window.x, y: d.y + window.y }),
     );
+  }
+
+  /** human's blazeface outputs, 512 stride-16 anchors then 384 stride-32 ones, in input pixels. */
+  private decodeBlazeface(
+    out: ort.InferenceSession.ReturnType,
+    window: Box,
+    side: number,
+  ): Detection[] {
+    const part = (name: string) => {
+      const data = out[name]?.data;
+      if (!(data instanceof Float32Array)) {
+        throw new Error(`model blazeface: expected float output '${name}'`);
+      }
+      return data;
+    };
+    const logits = new Float32Array(896);
+    logits.set(part('scores_512'), 0);
+    logits.set(part('scores_384'), 512);
+    const regressors = new Float32Array(896 * 16);
+    regressors.set(part('boxes_512'), 0);
+    regressors.set(part('boxes_384'), 512 * 16);
+    const k = side / this.inputPx;
+    return decodeBlazeface({ logits, regressors }, this.anchors, this.options.detection.minScore)
+      .map(({ keypoints: _keypoints, ...d }) => ({
+        x: d.x * k + window.x,
+        y: d.y * k + window.y,
+        w: d.w * k,
+        h: d.h * k,
+        score: d.score,
+      }))
+      .filter((d) => d.w > 0 && d.h > 0);
   }
 }

@@ -105,4 +105,22 @@ describe('faces in the face-api demo photos', () => {
     await tiled.init();
     expect(score(await tiled.detect(frame), faces)).toEqual({ found: 12, falsePositives: 0 });
   });
+
+  it('BlazeFace (the fast detector) finds nearly all faces and nothing else', async () => {
+    const blazeface = new FaceDetector({
+      detection: { ...DETECTION, model: 'blazeface' },
+      models: MODELS,
+    });
+    await blazeface.init();
+    let found = 0;
+    let falsePositives = 0;
+    for (const image of truth) {
+      const s = score(await blazeface.detect(load(image.file)), image.faces);
+      found += s.found;
+      falsePositives += s.falsePositives;
+    }
+    // Measured 21 of 22 (it misses the lowered face in sample2); the bound is not tuned.
+    expect(found).toBeGreaterThanOrEqual(20);
+    expect(falsePositives).toBe(0);
+  });
 });

@@ -38,10 +38,11 @@ describe('remembering faces across frames', () => {
   });
 
   it('turns a detector box into a wider region centred a little lower', () => {
-    const r = regionForDetection({ x: 100, y: 100, w: 100, h: 120 });
-    expect(r.sizePx).toBeCloseTo(120 * DETECTION_REGION.scale);
+    const r = regionForDetection({ x: 100, y: 100, w: 100, h: 120 }, 'ssd-mobilenetv1');
+    const { scale, shiftY } = DETECTION_REGION['ssd-mobilenetv1'];
+    expect(r.sizePx).toBeCloseTo(120 * scale);
     expect(r.cxPx).toBe(150);
-    expect(r.cyPx).toBeCloseTo(160 + 120 * DETECTION_REGION.shiftY);
+    expect(r.cyPx).toBeCloseTo(160 + 120 * shiftY);
   });
 });
 
