@@ -31,7 +31,11 @@ export class CommandChannel {
     if (name === undefined) return;
     void router.handle(name, body).then((outcome) => {
       const responseTopic = properties?.responseTopic;
-      const routed = responseTopic !== undefined && isValidResponseTopic(responseTopic);
+      // A response topic may not point at our own event topics (no spoofed status or alerts).
+      const routed =
+        responseTopic !== undefined &&
+        isValidResponseTopic(responseTopic) &&
+        (!responseTopic.startsWith(`${topics.base}/`) || responseTopic.endsWith('/reply'));
       const target = routed ? responseTopic : topics.commandReply(name);
       let payload = payloads.reply(now(), outcome);
       // A handler result the guard refuses still gets a reply: an error without the result.

@@ -57,7 +57,11 @@ export class MqttLink {
     this.client = client;
     client.on('connect', (connack) => this.onConnect(connack.sessionPresent));
     client.on('close', () => this.onClose());
-    client.on('error', (error) => this.logger.warn({ err: error.message }, 'mqtt error'));
+    client.on('error', (error) => {
+      // The same refusal every retry during an outage: warn on the first of a streak only.
+      const level = this.failedConnects <= 1 ? 'warn' : 'debug';
+      this.logger[level]({ err: error.message }, 'mqtt error');
+    });
     client.on('message', (topic, body, packet) =>
       this.options.onMessage(topic, body, packet.properties),
     );

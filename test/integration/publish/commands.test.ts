@@ -161,6 +161,13 @@ describe('commands with mosquitto', () => {
     const reply = recorder.messages.find((m) => m.topic === 'operator/replies/42');
     expect(reply?.properties?.correlationData).toEqual(correlationData);
     expect(JSON.parse(reply?.payload.toString() ?? '{}')).toMatchObject({ ok: true, id: 'v5' });
+    // A response topic aimed at our own event topics is ignored: the reply goes to cmd/…/reply.
+    await recorder.client.publishAsync(`${BASE}/cmd/status`, '{"id":"spoof"}', {
+      qos: 1,
+      properties: { responseTopic: `${BASE}/alerts` },
+    });
+    await waitFor('default reply', () => replies('status').some((r) => r.id === 'spoof'));
+    expect(recorder.messages.filter((m) => m.topic === `${BASE}/alerts`)).toEqual([]);
   });
 
   it('answers thousands of fuzzed requests with errors and keeps running', async () => {

@@ -131,6 +131,66 @@ describe('durability with mosquitto', () => {
     await publisher.stop('done');
   });
 
+  it('at the queue bound drops the oldest state, keeps every alert, and reports the loss', async () => {
+    const base = baseOf('box-bound');
+    const recorder = await Recorder.connect(broker.url, `${base}/#`, 'rec-bound');
+    recorders.push(recorder);
+    const config = testConfig(
+      deviceEnv(broker.url, `${state.dir}/bound`, {
+        ...FAST,
+        CLASSPULSE_DEVICE_ID: 'box-bound',
+        CLASSPULSE_MQTT_QUEUE_MAX_MESSAGES: 100,
+      }),
+    );
+    const publisher = new MqttPublisher({
+      mqtt: config.mqtt,
+      privacy: config.privacy,
+      device: config.device,
+      logger: pino({ level: 'silent' }),
+    });
+    await publisher.start();
+    await waitFor(
+      'connect',
+      () => publisher.stats().connected && publisher.stats().queueDepth === 0,
+    );
+    await broker.halt();
+    await waitFor('disconnect', () => !publisher.stats().connected);
+    const now = Date.now();
+    for (let i = 1; i <= 60; i++) {
+      publisher.publish(
+        { type: 'alert', tMs: i, alert: 'tired', track: `a${i}`, reason: 'r' },
+        now,
+      );
+      for (let k = 0; k < 4; k++)
+        publisher.publish(
+          { type: 'state', tMs: i, track: `s${k}`, signals: signals({ blinks: i }) },
+          now + i,
+        );
+    }
+    const dropped = publisher.stats().droppedState;
+    expect(dropped).toBe(60 + 240 - 100);
+    await broker.launch();
+    await waitFor(
+      'drained',
+      () => publisher.stats().connected && publisher.stats().queueDepth === 0,
+    );
+    const last = publisher.stats().lastSeq;
+    // The birth after the outage is pushed into the full queue too and may push out one more.
+    const droppedTotal = publisher.stats().droppedState;
+    expect(droppedTotal - dropped).toBeLessThanOrEqual(1);
+    await waitFor('all kept messages', () => recorder.seqs().size >= last - droppedTotal);
+    expect(recorder.seqs().size).toBe(last - droppedTotal);
+    expect(recorder.json('/alerts').length).toBe(60);
+    // The newest state survived; the birth after the outage reports the loss.
+    const blinks = recorder.json('/students/s3').map((m) => m.blinks);
+    expect(blinks.at(-1)).toBe(60);
+    expect(recorder.json('/status').at(-1)).toMatchObject({
+      state: 'online',
+      queueDropped: dropped,
+    });
+    await publisher.stop('done');
+  });
+
   it('loses nothing when the daemon is SIGKILLed while the broker is down', async () => {
     const recorder = await Recorder.connect(broker.url, `${baseOf('box-kill')}/#`, 'rec-kill');
     recorders.push(recorder);
