@@ -1,7 +1,8 @@
 // Field operations in one object for the daemon's wiring: systemd readiness and watchdog, health
 // telemetry with a STATUS= line, throttle monitoring and the adaptation ladder. The daemon hands in
-// functions that read its counters (ops imports nothing from the daemon) and calls three hooks:
-// start(), frameProcessed(totalMs) after every processed frame, stop(reason) on the way out.
+// functions that read its counters (ops imports nothing from the daemon) and calls four hooks:
+// start(), adaptation.admit() before / frameProcessed(totalMs) after every processed frame,
+// stopping(reason) when the shutdown signal arrives, and stop(reason) on the way out.
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { Adaptation } from './adaptation.js';
@@ -41,6 +42,7 @@ export class OpsRuntime {
   private readonly watchdog: Watchdog | undefined;
   private models: Record<string, string> = {};
   private ready = false;
+  private stoppingSent = false;
 
   constructor(options: OpsRuntimeOptions) {
     const { config } = options;
@@ -124,10 +126,17 @@ export class OpsRuntime {
     return this.adaptation.observe(totalMs);
   }
 
-  /** Tell systemd we are stopping, stop the timers, and wait for the message to go out. */
-  async stop(reason: string): Promise<void> {
+  /** Tell systemd right away that we are stopping (call on SIGTERM, before flushing). */
+  stopping(reason: string): void {
+    if (this.stoppingSent) return;
+    this.stoppingSent = true;
     this.notifier.stopping(`stopping: ${reason}`);
     this.watchdog?.stop();
+  }
+
+  /** Stop the timers and wait for the last message to systemd to go out. */
+  async stop(reason: string): Promise<void> {
+    this.stopping(reason);
     this.health.stop();
     this.thermal.stop();
     await this.notifier.flush();

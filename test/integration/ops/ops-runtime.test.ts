@@ -95,7 +95,10 @@ describe('OpsRuntime under a (fake) systemd', () => {
     await ops.notifier.flush();
     expect(socket.count('WATCHDOG=1')).toBe(atStall);
 
-    await ops.stop('signal');
+    // On SIGTERM first, then again from the clean-up path: systemd hears it once.
+    ops.stopping('signal');
+    await ops.stop('end of input');
     expect(socket.assignments().slice(-2)).toEqual(['STOPPING=1', 'STATUS=stopping: signal']);
+    expect(socket.count('STOPPING=1')).toBe(1);
   });
 });
