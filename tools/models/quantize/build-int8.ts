@@ -15,6 +15,7 @@ import {
   clampLogits,
   selectSettings,
 } from './select-settings.js';
+import { rankSensitiveLayers } from './sensitivity.js';
 
 export interface Int8BuildOptions {
   fp32Dir: string;
@@ -52,6 +53,7 @@ function floatTailCandidates(model: ModelProto): string[][] {
 /** Most pictures per model: enough for stable ranges, few enough to keep `npm run models` short. */
 const MAX_CALIBRATION = 48;
 const MAX_SELECTION = 24;
+const SENSITIVITY_PICTURES = 6;
 
 export async function buildInt8(
   names: string[],
@@ -82,7 +84,21 @@ export async function buildInt8(
     const first = await selectSettings(model, stats, selection, base, view);
     let chosen = first;
     const candidates: CandidateScore[] = [...first.candidates];
-    const floatSets = floatTailCandidates(model);
+    // Sensitivity on a few pictures only: one session per layer adds up on the big nets.
+    const ranked = await rankSensitiveLayers(
+      model,
+      stats,
+      selection.slice(0, SENSITIVITY_PICTURES),
+      first.best.settings,
+      view,
+    );
+    const sensitive = ranked.map((r) => r.node);
+    const floatSets = [
+      sensitive.slice(0, 1),
+      sensitive.slice(0, 3),
+      sensitive.slice(0, 6),
+      ...floatTailCandidates(model),
+    ];
     if (floatSets.length > 0) {
       const trial = await selectSettings(
         model,

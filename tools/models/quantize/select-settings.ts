@@ -30,7 +30,12 @@ export interface Selection {
 export function settingsLabel(settings: QuantizeSettings): string {
   const { method, percentile } = settings.calibration;
   const nodes = settings.floatNodes ?? [];
-  const float = nodes.length ? ` float from ${nodes[0]} (${nodes.length} nodes)` : '';
+  const float =
+    nodes.length === 0
+      ? ''
+      : nodes.length <= 6
+        ? ` float: ${nodes.join(', ')}`
+        : ` float from ${nodes[0]} (${nodes.length} nodes)`;
   return `${method}${method === 'percentile' ? ` ${percentile}` : ''} ${settings.activationType}${float}`;
 }
 
