@@ -175,7 +175,9 @@ export async function measureParity(
     if (points.length === 0) continue;
     const ea = await describeFp32.embed(image, points);
     const eb = await describeInt8.embed(image, points);
-    ea.forEach((e, i) => cosines.push(cosine(e, eb[i] as Float32Array)));
+    ea.forEach((e, i) => {
+      cosines.push(cosine(e, eb[i] as Float32Array));
+    });
     const xa = await describeFp32.expressions(image, points);
     const xb = await describeInt8.expressions(image, points);
     xa.forEach((x, i) => {
