@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { FaceDescriber } from './describe/face-describer.js';
 import { FaceDetector } from './detect/face-detector.js';
+import { iou } from './detect/nms.js';
 import { matchDetections, type RememberedFace, recall, regionForDetection } from './face-memory.js';
 import {
   boxOfPoints,
@@ -147,10 +148,14 @@ export class Pipeline {
     const wantEmbedding: number[] = [];
     const wantExpression: number[] = [];
     this.trackLost = false;
+    const kept: Box[] = [];
     jobs.forEach((job, i) => {
       const face = faces[i];
       const trackId = job.hint?.id;
-      if (face) {
+      // Two tracks' regions can drift onto one face (students crossing): the first (older) keeps
+      // it, the other counts as lost so the detector looks again.
+      const duplicate = face !== undefined && isDuplicate(boxOfPoints(face.points), kept);
+      if (face && !duplicate) {
         const observation: Observation = {
           box: boxOfPoints(face.points),
           landmarks: face.points,
@@ -160,6 +165,7 @@ export class Pipeline {
         if (pose) observation.pose = pose;
         if (trackId !== undefined) observation.trackId = trackId;
         if (job.detection) observation.score = job.detection.score;
+        kept.push(observation.box);
         const index = observations.push(observation) - 1;
         if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
         if (job.hint?.needsExpression && this.options.expression.enabled)
@@ -170,7 +176,7 @@ export class Pipeline {
           region: regionFromLandmarks(face.points),
           detectorOnly: false,
         });
-      } else if (job.detection) {
+      } else if (job.detection && !duplicate) {
         // The detector sees a face FaceMesh cannot measure (too small, turned away): still report
         // it so the tracker keeps the student, with the box the detector gave.
         const { score, ...box } = job.detection;
@@ -228,6 +234,13 @@ export class Pipeline {
     }
     timingsMs.expression = performance.now() - t0;
   }
+}
+
+/** Landmark boxes overlapping this much are one face measured twice. */
+export const DUPLICATE_IOU = 0.5;
+
+function isDuplicate(box: Box, kept: Box[]): boolean {
+  return kept.some((other) => iou(box, other) > DUPLICATE_IOU);
 }
 
 function regionBox(region: FaceRegion): Box {

@@ -75,4 +75,17 @@ describe('pipeline scheduling', () => {
     const norm = Math.hypot(...Array.from(asked.observations[0]?.embedding ?? []));
     expect(norm).toBeCloseTo(1, 5);
   });
+
+  it('reports a face once when two tracks point at it, and looks again on the next frame', async () => {
+    const seed = await pipeline.process(frameOf(20, face), []);
+    const [hint] = hintsFrom(seed);
+    if (!hint) throw new Error('no face in the seed frame');
+    const twice = await pipeline.process(frameOf(21, face), [
+      { ...hint, id: 'older' },
+      { ...hint, id: 'newer' },
+    ]);
+    expect(twice.observations.map((o) => o.trackId)).toEqual(['older']);
+    const next = await pipeline.process(frameOf(22, face), hintsFrom(twice));
+    expect(next.detected).toBe(true);
+  });
 });
