@@ -1,11 +1,9 @@
-// Fixtures for the doctor tests: a models folder with a real (tiny) ONNX graph and its manifest, a
-// closed loopback port, and a real mosquitto requiring a user name and password.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+// Fixtures for the doctor tests: a models folder with a real (tiny) ONNX graph and its manifest,
+// and a closed loopback port.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphBuilder } from '../../../tools/models/onnx/graph-builder.js';
 
 /** models/ with one int8 entry under the configured detector's name (a stand-in identity graph). */
@@ -50,53 +48,4 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-export class PasswordBroker {
-  private constructor(
-    readonly port: number,
-    private readonly child: ChildProcess,
-  ) {}
-
-  static async start(dir: string, user: string, password: string): Promise<PasswordBroker> {
-    const port = await closedPort();
-    const passwd = join(dir, 'passwd');
-    writeFileSync(passwd, '');
-    execFileSync('mosquitto_passwd', ['-b', passwd, user, password]);
-    const conf = join(dir, 'mosquitto.conf');
-    const lines = [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous false',
-      `password_file ${passwd}`,
-      'persistence false',
-      'log_dest stderr',
-      'log_type error',
-    ];
-    if (process.getuid?.() === 0) lines.push('user root');
-    writeFileSync(conf, `${lines.join('\n')}\n`);
-    const child = spawn('/usr/sbin/mosquitto', ['-c', conf], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const deadline = Date.now() + 10_000;
-    while (!(await listening(port))) {
-      if (Date.now() > deadline) throw new Error('mosquitto did not start');
-      await sleep(50);
-    }
-    return new PasswordBroker(port, child);
-  }
-
-  stop(): void {
-    this.child.kill();
-  }
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

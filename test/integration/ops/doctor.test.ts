@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { doctorCommand } from '../../../src/cli/doctor-command.js';
 import { ExitCode } from '../../../src/daemon/exit-codes.js';
-import { closedPort, PasswordBroker, writeModels } from './doctor-fixtures.js';
+import { Mosquitto } from '../../helpers/mosquitto.js';
+import { closedPort, writeModels } from './doctor-fixtures.js';
 
 const CLIP = join(
   import.meta.dirname,
@@ -77,16 +78,15 @@ describe('classpulse doctor', () => {
   });
 
   describe('with a broker that requires a password', () => {
-    let broker: PasswordBroker;
+    let broker: Mosquitto;
     beforeAll(async () => {
-      broker = await PasswordBroker.start(dir, 'box', 's3cret');
+      broker = await Mosquitto.start({ credentials: { username: 'box', password: 's3cret' } });
     });
     afterAll(() => broker.stop());
 
     it('passes with the configured credentials', async () => {
-      const url = `mqtt://127.0.0.1:${broker.port}`;
       const { code, rows: table } = await doctor(
-        { url, username: 'box', password: 's3cret' },
+        { url: broker.url, username: 'box', password: 's3cret' },
         'good',
       );
       expect(table.find((r) => r.check === 'broker')).toMatchObject({ status: 'ok' });
@@ -95,12 +95,53 @@ describe('classpulse doctor', () => {
     });
 
     it('fails naming the credentials when they are wrong', async () => {
-      const url = `mqtt://127.0.0.1:${broker.port}`;
-      const { code, rows: table } = await doctor({ url, username: 'box', password: 'nope' }, 'bad');
+      const { code, rows: table } = await doctor(
+        { url: broker.url, username: 'box', password: 'nope' },
+        'bad',
+      );
       expect(code).toBe(ExitCode.failure);
       const row = table.find((r) => r.check === 'broker');
       expect(row?.status).toBe('FAIL');
       expect(row?.detail).toMatch(/refused the credentials \(user "box"/);
+    });
+  });
+
+  describe('with a TLS broker that requires client certificates', () => {
+    let broker: Mosquitto;
+    beforeAll(async () => {
+      broker = await Mosquitto.start({ tls: true });
+    });
+    afterAll(() => broker.stop());
+
+    it('passes with the configured CA and client certificate', async () => {
+      const certs = broker.certs;
+      const tls = { ca: certs?.ca, cert: certs?.clientCert, key: certs?.clientKey };
+      const { code, rows: table } = await doctor({ url: broker.tlsUrl, tls }, 'tls-good');
+      const row = table.find((r) => r.check === 'broker');
+      expect(row?.status).toBe('ok');
+      expect(row?.detail).toContain(', TLS (');
+      expect(code).toBe(ExitCode.ok);
+    });
+
+    it('fails naming TLS when the broker certificate cannot be verified', async () => {
+      // No CA configured: the test CA is not in the system store.
+      const { code, rows: table } = await doctor({ url: broker.tlsUrl }, 'tls-no-ca');
+      expect(code).toBe(ExitCode.failure);
+      const row = table.find((r) => r.check === 'broker');
+      expect(row?.status).toBe('FAIL');
+      expect(row?.detail).toMatch(/TLS failed .*mqtt\.tls\.ca/);
+    });
+
+    it('fails naming the key when a TLS file cannot be read', async () => {
+      const ca = join(dir, 'missing-ca.pem');
+      const { code, rows: table } = await doctor(
+        { url: broker.tlsUrl, tls: { ca } },
+        'tls-missing',
+      );
+      expect(code).toBe(ExitCode.failure);
+      expect(table.find((r) => r.check === 'broker')?.detail).toContain(
+        `mqtt.tls.ca: cannot read ${ca}`,
+      );
     });
   });
 
