@@ -88,6 +88,11 @@ export class DiskQueue {
       this.logger.info({ depth: this.live, lastSeq: this.lastSeqValue }, 'queue: resuming');
   }
 
+  /** Not yet opened, or closed: nothing can be pushed. */
+  get closed(): boolean {
+    return !this.journal.isOpen;
+  }
+
   get lastSeq(): number {
     return this.lastSeqValue;
   }

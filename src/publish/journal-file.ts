@@ -89,6 +89,10 @@ export class JournalFile {
     return { records, corrupt };
   }
 
+  get isOpen(): boolean {
+    return this.fd !== undefined;
+  }
+
   append(record: JournalRecord): void {
     if (this.fd === undefined) throw new Error('journal is not open');
     writeAll(this.fd, `${JSON.stringify(record)}\n`);

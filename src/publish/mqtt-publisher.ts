@@ -3,46 +3,20 @@
 // latest value only. The broker may be away for hours: nothing here blocks or throws on that.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { CameraState } from '../capture/frame.js';
-import type { Config } from '../config/schema.js';
 import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
 import { CommandChannel } from './command-channel.js';
-import { type CommandHandler, CommandRouter } from './commands.js';
+import { CommandRouter } from './commands.js';
 import { DiskQueue } from './disk-queue.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { MqttLink } from './mqtt-link.js';
 import { Outbox } from './outbox.js';
-import { type Payload, PayloadBuilder } from './payloads.js';
+import { type CameraState, type Payload, PayloadBuilder } from './payloads.js';
 import { PrivacyGuard } from './privacy-guard.js';
 import { AlertGate, StatePolicy } from './state-policy.js';
 import { TopicMap, topicLevel } from './topics.js';
+import type { MqttPublisherOptions, PublisherStats } from './types.js';
 
-export interface MqttPublisherOptions {
-  mqtt: Config['mqtt'];
-  privacy: Config['privacy'];
-  device: Config['device'];
-  logger: Logger;
-  commands?: CommandHandler;
-  /** Wall clock, ms since the epoch (tests pass a fake one). */
-  now?: () => number;
-}
-
-export interface PublisherStats {
-  connected: boolean;
-  queueDepth: number;
-  inflight: number;
-  /** QoS1 messages the broker acknowledged since start. */
-  sent: number;
-  /** State messages dropped at the queue bound. */
-  droppedState: number;
-  /** Messages the broker refused with an error reason code. */
-  rejected: number;
-  /** Payloads the privacy guard refused (never published). */
-  refused: number;
-  suppressedAlerts: number;
-  lastSeq: number;
-  connects: number;
-}
+export type { MqttPublisherOptions, PublisherStats } from './types.js';
 
 const TICK_MS = 500;
 const COMMAND_TIMEOUT_MS = 15_000;
@@ -106,6 +80,7 @@ export class MqttPublisher {
       payloads: this.payloads,
       outbox: this.outbox,
       now: this.now,
+      logger: this.logger,
     });
   }
 
@@ -159,6 +134,7 @@ export class MqttPublisher {
 
   publish(event: Event, wallMs: number): void {
     if (!this.link) throw new Error('MqttPublisher.publish() called before start()');
+    if (this.stopping) return; // shutdown races: events after stop() have nowhere to go
     switch (event.type) {
       case 'state':
         if (this.states.offer(event.track, event.signals, wallMs))
@@ -200,6 +176,7 @@ export class MqttPublisher {
 
   /** Retained, QoS0, latest value only: a stale health report is worth nothing after an outage. */
   publishHealth(health: Record<string, unknown>): void {
+    if (this.stopping) return;
     const payload = this.payloads.health(this.now(), health);
     const verdict = this.guard.check(payload);
     if (!verdict.ok) {
@@ -230,6 +207,7 @@ export class MqttPublisher {
       droppedState: q.droppedState,
       rejected: q.rejected,
       refused: this.outbox.refused,
+      journalErrors: this.outbox.journalErrors,
       suppressedAlerts: this.alerts.suppressed,
       lastSeq: q.lastSeq,
       connects: this.link?.connects ?? 0,
@@ -281,7 +259,8 @@ export class MqttPublisher {
   }
 
   private enqueueStatus(online: boolean, reason?: string): void {
-    if (!this.link) return; // before start(): the birth message will carry the camera state
+    // Before start() the birth message will carry the camera state; after stop() it is too late.
+    if (!this.link || this.queue.closed) return;
     const payload = this.payloads.status(this.now(), {
       online,
       camera: this.camera,

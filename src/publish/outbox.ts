@@ -25,6 +25,8 @@ export interface OutboxOptions {
 export class Outbox {
   private readonly options: OutboxOptions;
   refused = 0;
+  /** Messages lost because the journal could not be written. */
+  journalErrors = 0;
 
   constructor(options: OutboxOptions) {
     this.options = options;
@@ -35,20 +37,36 @@ export class Outbox {
     return this.options.guard.check(payload, SEQ_BYTES).ok;
   }
 
-  /** Guard, assign seq, journal, nudge. Returns false when the guard refused the payload. */
+  /** Guard, assign seq, journal, nudge. False when refused by the guard or the queue is closed. */
   put(lane: Lane, topic: string, payload: Payload, retain = false, routing: Routing = {}): boolean {
+    if (this.options.queue.closed) {
+      // A command answered while the daemon stops: log it rather than throw from a callback.
+      this.options.logger.warn({ topic }, 'queue closed; message not queued');
+      return false;
+    }
     const verdict = this.options.guard.check(payload, SEQ_BYTES);
     if (!verdict.ok) {
       this.refuse(topic, verdict.reason);
       return false;
     }
     const { v, device, tMs, ...rest } = payload;
-    this.options.queue.push(lane, (seq) => ({
-      topic,
-      payload: JSON.stringify({ v, device, tMs, seq, ...rest }),
-      retain,
-      ...routing,
-    }));
+    try {
+      this.options.queue.push(lane, (seq) => ({
+        topic,
+        payload: JSON.stringify({ v, device, tMs, seq, ...rest }),
+        retain,
+        ...routing,
+      }));
+    } catch (error) {
+      // Disk full or failing: the message is lost (no seq was used); the daemon keeps running.
+      this.journalErrors += 1;
+      if (this.journalErrors === 1 || this.journalErrors % 100 === 0)
+        this.options.logger.error(
+          { topic, err: (error as Error).message, journalErrors: this.journalErrors },
+          'cannot write the MQTT queue journal; message lost',
+        );
+      return false;
+    }
     this.options.onQueued();
     return true;
   }

@@ -1,8 +1,10 @@
 // Event → payload mapping. Payloads are compact JSON objects; every one starts with the envelope
 // (schema version, device id, wall-clock time) and QoS1 ones get a device-wide `seq` from the queue.
 // Numbers are rounded to what a dashboard can use: fewer bytes, and no fake precision.
-import type { CameraState } from '../capture/frame.js';
-import type { AlertKind, ClassSummary, StudentSignals } from '../events/types.js';
+import type { AlertKind, ClassSummary, EventOf, StudentSignals } from '../events/types.js';
+
+/** Camera state as the events carry it (publish imports event types only). */
+export type CameraState = EventOf<'status'>['camera'];
 
 /** Bumped on any incompatible change of a payload; documented in docs/asyncapi.yaml. */
 export const SCHEMA_VERSION = 1;
