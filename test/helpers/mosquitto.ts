@@ -116,6 +116,10 @@ export class Mosquitto {
       stderr += chunk.toString();
     });
     this.process = child;
+    // Even if the test process dies without running afterAll, no broker outlives it.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.removeListener('exit', killOnExit));
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) =>
         reject(new Error(`mosquitto exited (${code}): ${stderr}${this.log()}`)),
