@@ -103,8 +103,15 @@ export class MqttLink {
     while (client.connected && this.options.queue.depth > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
     this.closing = true;
-    // Forced when the broker is away: nothing to wait for, the journal keeps what is unsent.
-    await client.endAsync(!client.connected);
+    // Forced when the broker is away: nothing to wait for, the journal keeps what is unsent. A
+    // graceful end waits for acks a silent broker may never send, so it is bounded as well.
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = client.endAsync(!client.connected);
+    const bounded = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), flushMs);
+    });
+    if ((await Promise.race([graceful, bounded])) === 'timeout') await client.endAsync(true);
+    clearTimeout(timer);
   }
 
   private onConnect(sessionPresent: boolean): void {
@@ -139,6 +146,9 @@ export class MqttLink {
 
   private onPublished(message: QueuedMessage, error: Error | undefined): void {
     const queue = this.options.queue;
+    // Callbacks flushed by a forced end arrive after stop() closed the queue; the journal still
+    // holds those messages, so the next run sends them (an ack lost here means a duplicate).
+    if (queue.closed) return;
     if (!error) {
       queue.ack(message.seq);
       this.sent += 1;

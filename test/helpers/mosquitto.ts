@@ -102,6 +102,15 @@ export class Mosquitto {
     await this.launch();
   }
 
+  /** SIGSTOP: sockets stay open but nothing is answered (a hung broker). */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** Stops the broker without removing its directory (start it again with `launch`). */
   async halt(): Promise<void> {
     await this.stopProcess('SIGTERM');
@@ -149,6 +158,7 @@ export class Mosquitto {
     this.process = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGCONT'); // a paused broker cannot act on SIGTERM
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;

@@ -191,6 +191,48 @@ describe('durability with mosquitto', () => {
     await publisher.stop('done');
   });
 
+  it('stops in bounded time when the broker hangs, and the next run delivers what was left', async () => {
+    const base = baseOf('box-hang');
+    const recorder = await Recorder.connect(broker.url, `${base}/#`, 'rec-hang');
+    recorders.push(recorder);
+    const env = deviceEnv(broker.url, `${state.dir}/hang`, {
+      ...FAST,
+      CLASSPULSE_DEVICE_ID: 'box-hang',
+    });
+    const make = () => {
+      const config = testConfig(env);
+      return new MqttPublisher({
+        mqtt: config.mqtt,
+        privacy: config.privacy,
+        device: config.device,
+        logger: pino({ level: 'silent' }),
+      });
+    };
+    const first = make();
+    await first.start();
+    await waitFor('connect', () => first.stats().connected && first.stats().queueDepth === 0);
+    broker.pause();
+    try {
+      for (let i = 1; i <= 20; i++)
+        first.publish({ type: 'alert', tMs: i, alert: 'tired', track: `h${i}`, reason: 'r' }, i);
+      const began = Date.now();
+      await first.stop('hung broker');
+      expect(Date.now() - began).toBeLessThan(8000);
+    } finally {
+      broker.resume();
+    }
+    const left = first.stats();
+    expect(left.queueDepth).toBeGreaterThan(0);
+    const second = make();
+    await second.start();
+    await waitFor('drained', () => second.stats().connected && second.stats().queueDepth === 0);
+    const last = second.stats().lastSeq;
+    await waitFor('all seqs', () => recorder.seqs().size >= last);
+    expectComplete(recorder, last);
+    expect(recorder.json('/alerts').length).toBeGreaterThanOrEqual(20);
+    await second.stop('done');
+  });
+
   it('loses nothing when the daemon is SIGKILLed while the broker is down', async () => {
     const recorder = await Recorder.connect(broker.url, `${baseOf('box-kill')}/#`, 'rec-kill');
     recorders.push(recorder);
