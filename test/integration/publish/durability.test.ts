@@ -14,8 +14,12 @@ const FAST = {
   CLASSPULSE_MQTT_ALERT_COOLDOWN_S: 0,
 };
 
-/** Every seq from 1 to `last` was received, and every copy of a seq is byte-identical. */
-function expectComplete(recorder: Recorder, last: number): void {
+const contract = new Contract();
+
+/** Every seq from 1 to `last` arrived, copies of a seq are byte-identical, all match the schemas. */
+function expectComplete(recorder: Recorder, last: number, base: string): void {
+  const problems = recorder.messages.flatMap((m) => contract.check(base, m.topic, m.payload));
+  expect(problems.slice(0, 5)).toEqual([]);
   const bySeq = new Map<number, string>();
   const changed: number[] = [];
   for (const m of recorder.messages) {
@@ -37,7 +41,6 @@ describe('durability with mosquitto', () => {
   const state = tempDir('durable');
   const children: PublisherChild[] = [];
   const recorders: Recorder[] = [];
-  const contract = new Contract();
 
   beforeAll(async () => {
     broker = await Mosquitto.start();
@@ -121,7 +124,7 @@ describe('durability with mosquitto', () => {
     await waitFor('queue drained', () => publisher.stats().queueDepth === 0, 60_000);
     const last = publisher.stats().lastSeq;
     await waitFor('all seqs at the subscriber', () => recorder.seqs().size >= last, 30_000);
-    expectComplete(recorder, last);
+    expectComplete(recorder, last, base);
     // Late alerts keep the time they were raised at.
     const alerts = recorder.json('/alerts');
     expect(alerts.every((a) => (a.tMs as number) <= outageMs + total)).toBe(true);
@@ -228,7 +231,7 @@ describe('durability with mosquitto', () => {
     await waitFor('drained', () => second.stats().connected && second.stats().queueDepth === 0);
     const last = second.stats().lastSeq;
     await waitFor('all seqs', () => recorder.seqs().size >= last);
-    expectComplete(recorder, last);
+    expectComplete(recorder, last, base);
     expect(recorder.json('/alerts').length).toBeGreaterThanOrEqual(20);
     await second.stop('done');
   });
@@ -253,7 +256,7 @@ describe('durability with mosquitto', () => {
     children.push(second);
     const drained = await second.until('drained', (s) => s.connected && s.queueDepth === 0);
     await waitFor('all seqs at the subscriber', () => recorder.seqs().size >= drained.lastSeq);
-    expectComplete(recorder, drained.lastSeq);
+    expectComplete(recorder, drained.lastSeq, baseOf('box-kill'));
     expect(recorder.seqs().size - seenBefore).toBeGreaterThan(100);
   });
 });
