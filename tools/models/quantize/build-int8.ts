@@ -15,7 +15,6 @@ import {
   clampLogits,
   selectSettings,
 } from './select-settings.js';
-import { rankSensitiveLayers } from './sensitivity.js';
 
 export interface Int8BuildOptions {
   fp32Dir: string;
@@ -39,7 +38,8 @@ export interface Int8BuildRecord {
 /**
  * Float-kept candidates: everything from the last 20 % / 10 % of the weighted layers on. Late,
  * low-resolution layers carry the widest activation ranges (blazeface's reach ±2000) and cost
- * little time in float.
+ * little time in float. Only whole tails: a single float layer between Q/DQ pairs is quantised
+ * again by onnxruntime (its weight-quantisation pass turns DQ→Conv(float)→Q into QLinearConv).
  */
 function floatTailCandidates(model: ModelProto): string[][] {
   const nodes = model.graph?.node ?? [];
@@ -53,7 +53,6 @@ function floatTailCandidates(model: ModelProto): string[][] {
 /** Most pictures per model: enough for stable ranges, few enough to keep `npm run models` short. */
 const MAX_CALIBRATION = 48;
 const MAX_SELECTION = 24;
-const SENSITIVITY_PICTURES = 6;
 
 export async function buildInt8(
   names: string[],
@@ -84,21 +83,7 @@ export async function buildInt8(
     const first = await selectSettings(model, stats, selection, base, view);
     let chosen = first;
     const candidates: CandidateScore[] = [...first.candidates];
-    // Sensitivity on a few pictures only: one session per layer adds up on the big nets.
-    const ranked = await rankSensitiveLayers(
-      model,
-      stats,
-      selection.slice(0, SENSITIVITY_PICTURES),
-      first.best.settings,
-      view,
-    );
-    const sensitive = ranked.map((r) => r.node);
-    const floatSets = [
-      sensitive.slice(0, 1),
-      sensitive.slice(0, 3),
-      sensitive.slice(0, 6),
-      ...floatTailCandidates(model),
-    ];
+    const floatSets = floatTailCandidates(model);
     if (floatSets.length > 0) {
       const trial = await selectSettings(
         model,

@@ -135,8 +135,14 @@ export function planQdq(graph: GraphProto, options: QdqPlanOptions): QdqPlan {
   const quantized = new Set(
     (graph.node ?? []).filter((node) => !isFloat(node, floatNodes) && canQuantize(node, index)),
   );
-  if (!options.quantizeTail) pruneFloatTail(quantized, index);
-  const foldedActivations = foldActivations(graph, quantized, index, options);
+  const body = bodyNodes(graph, quantized, index);
+  if (!options.quantizeTail) {
+    for (const node of quantized) {
+      if (!WEIGHTED_OPS.has(node.opType ?? '') && !body.has(node)) quantized.delete(node);
+    }
+  }
+  const inBody = (node: NodeProto) => options.quantizeTail === true || body.has(node);
+  const foldedActivations = foldActivations(graph, quantized, index, inBody);
   index = new GraphIndex(graph);
   const quantizedNodes = (graph.node ?? []).filter((node) => quantized.has(node));
   const activations: string[] = [];
@@ -155,36 +161,35 @@ export function planQdq(graph: GraphProto, options: QdqPlanOptions): QdqPlan {
       const source = node.input?.[0] ?? '';
       sharedParams.set(output, sharedParams.get(source) ?? source);
     }
-    if (feedsQuantized(output, quantized, index) || options.quantizeTail) add(output);
+    if (inBody(node)) add(output);
   }
   return { quantizedNodes, activations, sharedParams, foldedActivations };
 }
 
-function feedsQuantized(name: string, quantized: Set<NodeProto>, index: GraphIndex): boolean {
-  return (index.consumers.get(name) ?? []).some((c) => quantized.has(c));
-}
-
 /**
- * Keeps the graph's tail in float: an element-wise or data-movement op is only worth int8 when it
- * sits between int8 ops. After the last conv (box decoding, score heads, landmark reshapes) 8-bit
- * steps would cost precision and save nothing, so those ops, and the last convs' outputs, stay float.
+ * Nodes with an int8 weighted op somewhere downstream: the graph's body. The rest is the tail
+ * (box decoding, score heads, landmark reshapes), where 8-bit steps would cost precision and save
+ * nothing, so the tail's element-wise ops and the last convs' outputs stay float. A float-kept
+ * layer inside the body stays body: the int8 ops around it keep their Q/DQ.
  */
-function pruneFloatTail(quantized: Set<NodeProto>, index: GraphIndex): void {
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const node of [...quantized]) {
-      if (WEIGHTED_OPS.has(node.opType ?? '')) continue;
-      const fedByInt8 = dataInputs(node).every((name) => {
-        const producer = index.producers.get(name);
-        return producer === undefined || quantized.has(producer);
-      });
-      if (!fedByInt8 || !feedsQuantized(node.output?.[0] ?? '', quantized, index)) {
-        quantized.delete(node);
-        changed = true;
-      }
-    }
+function bodyNodes(
+  graph: GraphProto,
+  quantized: Set<NodeProto>,
+  index: GraphIndex,
+): Set<NodeProto> {
+  const body = new Set<NodeProto>();
+  const nodes = graph.node ?? [];
+  // Nodes are topologically sorted, so consumers are decided before their producers.
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i] as NodeProto;
+    const reaches = (node.output ?? []).some((output) =>
+      (index.consumers.get(output) ?? []).some(
+        (c) => body.has(c) || (quantized.has(c) && WEIGHTED_OPS.has(c.opType ?? '')),
+      ),
+    );
+    if (reaches) body.add(node);
   }
+  return body;
 }
 
 /**
@@ -196,7 +201,7 @@ function foldActivations(
   graph: GraphProto,
   quantized: Set<NodeProto>,
   index: GraphIndex,
-  options: QdqPlanOptions,
+  inBody: (node: NodeProto) => boolean,
 ): string[] {
   const folded: string[] = [];
   const kept: NodeProto[] = [];
@@ -212,8 +217,8 @@ function foldActivations(
       FOLDABLE_PRODUCERS.has(producer.opType ?? '') &&
       (index.consumers.get(input) ?? []).length === 1 &&
       !index.outputs.has(input) &&
-      (options.quantizeTail ||
-        (feedsQuantized(output, quantized, index) && !index.outputs.has(output)));
+      inBody(node) &&
+      !index.outputs.has(output);
     if (!foldable || !producer?.output) {
       kept.push(node);
       continue;
