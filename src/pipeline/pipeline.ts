@@ -71,6 +71,7 @@ export class Pipeline {
   private remembered: RememberedFace[] = [];
   private framesSinceDetection = Number.POSITIVE_INFINITY;
   private trackLost = false;
+  private detectionIntervalScale = 1;
 
   constructor(private readonly options: PipelineOptions) {
     this.logger = options.logger.child({ module: 'pipeline' });
@@ -199,12 +200,20 @@ export class Pipeline {
     return { observations, detected, timingsMs };
   }
 
+  /**
+   * Adaptation under load: run the detector every `detection.intervalFrames × scale` frames
+   * (a lost track or no tracks still trigger it at once).
+   */
+  setDetectionIntervalScale(scale: number): void {
+    if (!(scale >= 1)) throw new Error(`detection interval scale must be >= 1, got ${scale}`);
+    this.detectionIntervalScale = scale;
+  }
+
   private shouldDetect(hints: TrackHint[]): boolean {
-    return (
-      hints.length === 0 ||
-      this.trackLost ||
-      this.framesSinceDetection + 1 >= this.options.detection.intervalFrames
+    const interval = Math.round(
+      this.options.detection.intervalFrames * this.detectionIntervalScale,
     );
+    return hints.length === 0 || this.trackLost || this.framesSinceDetection + 1 >= interval;
   }
 
   private async describe(

@@ -88,4 +88,21 @@ describe('pipeline scheduling', () => {
     const next = await pipeline.process(frameOf(22, face), hintsFrom(twice));
     expect(next.detected).toBe(true);
   });
+
+  it('stretches the detection cadence when adaptation asks, and refuses a speed-up', async () => {
+    const seed = await pipeline.process(frameOf(30, face), []);
+    expect(seed.detected).toBe(true);
+    pipeline.setDetectionIntervalScale(2);
+    let hints = hintsFrom(seed);
+    const detectedOn: number[] = [];
+    for (let seq = 31; seq <= 31 + 60; seq++) {
+      const result = await pipeline.process(frameOf(seq, face), hints);
+      if (result.detected) detectedOn.push(seq);
+      hints = hintsFrom(result);
+    }
+    // intervalFrames 30 × 2: the next detection is 60 frames after the seed.
+    expect(detectedOn).toEqual([90]);
+    expect(() => pipeline.setDetectionIntervalScale(0.5)).toThrow(/>= 1/);
+    pipeline.setDetectionIntervalScale(1);
+  });
 });
