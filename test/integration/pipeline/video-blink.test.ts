@@ -30,7 +30,7 @@ const closedRatio = schema.blink.closedRatio.default;
  * Frames picked by looking at them: a frontal face (0), a frontal face talking with the mouth wide
  * open (300), the head visibly turned to the student's own left (527: nose towards the image's
  * right) and to their right (959). The 10° bound is a round "clearly turned or not" line with a
- * wide margin either side of the measured values (2-6° frontal, about ±21° turned), not fitted.
+ * wide margin either side of the measured values (2-5° frontal, about ±19° turned), not fitted.
  */
 const POSES = { frontal: [0, 300], ownLeft: [527], ownRight: [959] };
 
