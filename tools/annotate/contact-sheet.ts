@@ -1,7 +1,8 @@
 // Renders contact sheets of enlarged eye-band (or face) crops, each labelled with its frame number,
 // so blinks can be annotated by eye. Usage:
-//   npx tsx tools/annotate/contact-sheet.ts <video> <first> <last> <outPrefix> [cols] [rows] [cellW] [eyes|face]
-// Writes <outPrefix>-<first>.png per sheet of cols×rows frames.
+//   npx tsx tools/annotate/contact-sheet.ts <video> <frames> <outPrefix> [cols] [rows] [cellW] [eyes|face]
+// <frames> is a list of frames and ranges, e.g. "0-1336" or "97,636-646". Writes
+// <outPrefix>-<first frame of the sheet>.png per sheet of cols×rows frames.
 import { cv, type Mat } from '../../src/capture/cv.js';
 import {
   cachedFaces,
@@ -24,12 +25,26 @@ function cell(frame: Mat, region: Region, cellW: number, cellH: number, index: n
   return out;
 }
 
+/** "97,636-646" → [97, 636, 637, …, 646], clipped to the clip. */
+function parseFrameList(spec: string, frameCount: number): number[] {
+  const frames: number[] = [];
+  for (const part of spec.split(',')) {
+    const [fromText, toText] = part.split('-');
+    const from = Number(fromText);
+    const to = Number(toText ?? fromText);
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from > to) {
+      throw new Error(`bad frame range "${part}" in "${spec}"`);
+    }
+    for (let f = Math.max(0, from); f <= Math.min(to, frameCount - 1); f++) frames.push(f);
+  }
+  return frames;
+}
+
 function main(): void {
-  const [video, firstArg, lastArg, outPrefix, colsArg, rowsArg, cellWArg, kindArg] =
-    process.argv.slice(2);
-  if (!video || !firstArg || !lastArg || !outPrefix) {
+  const [video, framesArg, outPrefix, colsArg, rowsArg, cellWArg, kindArg] = process.argv.slice(2);
+  if (!video || !framesArg || !outPrefix) {
     throw new Error(
-      'usage: contact-sheet.ts <video> <first> <last> <outPrefix> [cols] [rows] [cellW] [eyes|face]',
+      'usage: contact-sheet.ts <video> <frames e.g. 0-99,120> <outPrefix> [cols] [rows] [cellW] [eyes|face]',
     );
   }
   const cols = Number(colsArg ?? 10);
@@ -38,22 +53,22 @@ function main(): void {
   const kind: RegionKind = kindArg === 'face' ? 'face' : 'eyes';
   const frames = readAllFrames(video);
   const faces = cachedFaces(video, frames);
-  const first = Number(firstArg);
-  const last = Math.min(Number(lastArg), frames.length - 1);
+  const wanted = parseFrameList(framesArg, frames.length);
   const cellH = Math.round(cellW * REGION_ASPECT[kind]);
   const sheetH = cellH + LABEL_H_PX;
-  for (let start = first; start <= last; start += cols * rows) {
+  for (let start = 0; start < wanted.length; start += cols * rows) {
+    const onSheet = wanted.slice(start, start + cols * rows);
     const sheet = new cv.Mat(sheetH * rows, cellW * cols, cv.CV_8UC3, [40, 40, 40]);
-    for (let i = 0; i < cols * rows && start + i <= last; i++) {
-      const frame = frames[start + i];
-      const face = faces[start + i];
+    for (const [i, index] of onSheet.entries()) {
+      const frame = frames[index];
+      const face = faces[index];
       if (!frame || !face) continue;
       const region = regionOf(face, kind, frame.cols, frame.rows);
-      const image = cell(frame, region, cellW, cellH, start + i);
+      const image = cell(frame, region, cellW, cellH, index);
       const at = new cv.Rect((i % cols) * cellW, Math.floor(i / cols) * sheetH, cellW, sheetH);
       image.copyTo(sheet.getRegion(at));
     }
-    cv.imwrite(`${outPrefix}-${String(start).padStart(4, '0')}.png`, sheet);
+    cv.imwrite(`${outPrefix}-${String(onSheet[0]).padStart(4, '0')}.png`, sheet);
   }
 }
 
