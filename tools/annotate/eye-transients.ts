@@ -1,7 +1,10 @@
-// Lists the frames where the eye band changes most and briefly (lids sweeping over the iris do
-// that, and so do fast head moves), so a person can give those frames one more look for blinks the
-// contact-sheet passes missed. It only points at frames: nothing it prints is ground truth.
-// Usage: npx tsx tools/annotate/eye-transients.ts <video> [count]
+// Lists frames worth one more look for blinks the contact-sheet passes missed. It only points at
+// frames: nothing it prints is ground truth. Two scores:
+// - change: the eye band differs briefly from the frames ±3 away (lids sweeping over the iris do
+//   that, and so do fast head moves);
+// - darkness: the darkest pixels of the eye band (iris, pupil) turn brighter than ±5–8 frames
+//   around (lids covering the iris do that, slow blinks included; so do glare and blur).
+// Usage: npx tsx tools/annotate/eye-transients.ts <video> [count] [change|darkness]
 import { cv, type Mat } from '../../src/capture/cv.js';
 import { cachedFaces, readAllFrames, regionOf } from './eye-band.js';
 
@@ -13,9 +16,43 @@ function meanAbsDiff(a: Mat, b: Mat): number {
   return Number(a.absdiff(b).sum()) / (a.rows * a.cols);
 }
 
+const DARKEST_FRACTION = 0.05;
+
+/** Mean grey level of the darkest 5 % of a one-channel band. */
+function darkestMean(band: Mat): number {
+  const values = band
+    .getDataAsArray()
+    .flat()
+    .sort((a, b) => a - b);
+  const n = Math.max(1, Math.round(values.length * DARKEST_FRACTION));
+  return values.slice(0, n).reduce((sum, v) => sum + v, 0) / n;
+}
+
+function changeScores(bands: Mat[]): number[] {
+  // A frame that differs from both frames ±3 away, while those two agree, is a brief transient.
+  return bands.map((band, i) => {
+    const before = bands[i - HALF_WINDOW_FRAMES];
+    const after = bands[i + HALF_WINDOW_FRAMES];
+    if (!before || !after) return 0;
+    const transient = Math.min(meanAbsDiff(band, before), meanAbsDiff(band, after));
+    return transient - meanAbsDiff(before, after) / 2;
+  });
+}
+
+function darknessScores(bands: Mat[]): number[] {
+  const dark = bands.map(darkestMean);
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  return dark.map((value, i) => {
+    const before = dark.slice(Math.max(0, i - 8), Math.max(0, i - 4));
+    const after = dark.slice(i + 5, i + 9);
+    if (before.length === 0 || after.length === 0) return 0;
+    return value - (mean(before) + mean(after)) / 2;
+  });
+}
+
 function main(): void {
-  const [video, countArg] = process.argv.slice(2);
-  if (!video) throw new Error('usage: eye-transients.ts <video> [count]');
+  const [video, countArg, modeArg] = process.argv.slice(2);
+  if (!video) throw new Error('usage: eye-transients.ts <video> [count] [change|darkness]');
   const count = Number(countArg ?? 15);
   const frames = readAllFrames(video);
   const faces = cachedFaces(video, frames);
@@ -28,14 +65,7 @@ function main(): void {
       .bgrToGray()
       .resize(BAND_H_PX, BAND_W_PX);
   });
-  // A frame that differs from both frames ±3 away, while those two agree, is a brief transient.
-  const scores = bands.map((band, i) => {
-    const before = bands[i - HALF_WINDOW_FRAMES];
-    const after = bands[i + HALF_WINDOW_FRAMES];
-    if (!before || !after) return 0;
-    const transient = Math.min(meanAbsDiff(band, before), meanAbsDiff(band, after));
-    return transient - meanAbsDiff(before, after) / 2;
-  });
+  const scores = modeArg === 'darkness' ? darknessScores(bands) : changeScores(bands);
   const peaks = scores
     .map((score, frame) => ({ frame, score }))
     .filter(({ frame, score }) =>
