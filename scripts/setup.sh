@@ -22,8 +22,9 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 # --- system packages -------------------------------------------------------------------------
 # libopencv-dev: OpenCV that @u4/opencv4nodejs links against; gstreamer: camera/file pipelines
 # (libcamerasrc for the Pi CSI camera where the distribution has it); mosquitto: the real broker
-# the MQTT tests start; g++/make/python3/pkg-config: node-gyp; openssl: TLS test certificates.
-packages=(libopencv-dev pkg-config g++ make python3 mosquitto openssl ca-certificates
+# the MQTT tests start; g++/make/python3/pkg-config: node-gyp; openssl: TLS test certificates;
+# systemd: systemd-notify (sd_notify), python3 also plays the fake notify socket in tests.
+packages=(libopencv-dev pkg-config g++ make python3 mosquitto openssl ca-certificates systemd
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav)
 missing=()
 for p in "${packages[@]}"; do

@@ -12,6 +12,7 @@ import { Shutdown } from '../daemon/shutdown.js';
 import { StatsReporter } from '../daemon/stats-reporter.js';
 import { buildPerception, openModels } from '../daemon/wiring.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { OpsRuntime } from '../ops/ops-runtime.js';
 import { ModelFileError } from '../pipeline/model-store.js';
 import { MqttPublisher } from '../publish/mqtt-publisher.js';
 import { reportConfigError } from './config-command.js';
@@ -83,7 +84,34 @@ export async function runCommand(file: string | undefined): Promise<ExitCodeValu
     : undefined;
   await tap?.start();
 
-  daemon = new Daemon({ config, logger, sink: publisher, processor: perception });
+  let ops: OpsRuntime | undefined;
+  daemon = new Daemon({
+    config,
+    logger,
+    sink: publisher,
+    processor: perception,
+    admit: () => ops?.adaptation.admit() ?? true,
+    onProcessed: (totalMs) => {
+      if (ops) perception.adapt(ops.frameProcessed(totalMs));
+    },
+  });
+  const running = daemon;
+  ops = new OpsRuntime({
+    config,
+    logger,
+    sources: {
+      frames: () => running.stats,
+      capture: () => running.captureStats(),
+      publisher: () => publisher.stats(),
+    },
+    lastProgressMs: () => running.stats.lastProgressMs,
+    expectingFrames: () => running.capturing && running.captureStats().state !== 'lost',
+    publishHealth: (health) =>
+      publisher.publishHealth(health as unknown as Record<string, unknown>),
+  });
+  await ops.start();
+  const opsRef = ops;
+  shutdown.signal.addEventListener('abort', () => opsRef.stopping('signal'), { once: true });
   const reporter = new StatsReporter({
     intervalS: config.log.statsIntervalS,
     logger: logger.child({ module: 'stats' }),
@@ -114,6 +142,7 @@ export async function runCommand(file: string | undefined): Promise<ExitCodeValu
   } finally {
     reporter.stop();
     reporter.report('final');
+    await ops.stop(reason);
     await publisher.stop(reason);
     await tap?.stop();
     await models.close();

@@ -37,6 +37,10 @@ export interface DaemonOptions {
   paced?: boolean;
   budget?: boolean;
   openDevice?: OpenDevice;
+  /** Adaptation's frame-rate step: false means skip this frame (it is still released). */
+  admit?: () => boolean;
+  /** Called after every processed frame with its total time (adaptation, watchdog). */
+  onProcessed?: (totalMs: number) => void;
 }
 
 export type StopCause = 'signal' | 'end-of-input';
@@ -107,9 +111,12 @@ export class Daemon {
         this.stats.record({ total: 0 }, 0);
         return;
       }
+      if (this.options.admit && !this.options.admit()) return;
       const started = performance.now();
       const result = await processor.process(frame);
-      this.stats.record({ ...result.timingsMs, total: performance.now() - started }, result.faces);
+      const totalMs = performance.now() - started;
+      this.stats.record({ ...result.timingsMs, total: totalMs }, result.faces);
+      this.options.onProcessed?.(totalMs);
       const wallMs = this.sourceStartEpochMs + frame.tMs;
       for (const event of result.events) sink.publish(event, wallMs);
       if (this.snapshotWaiters.length > 0) await this.snapshot(frame, processor, wallMs);

@@ -3,7 +3,7 @@
 import type { Frame } from '../capture/frame.js';
 import type { Event } from '../events/types.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-import type { Box } from '../pipeline/types.js';
+import type { Box, TrackHint } from '../pipeline/types.js';
 import type { Classroom } from '../trackers/classroom.js';
 import type { FrameProcessor, ProcessedFrame } from './daemon.js';
 
@@ -12,16 +12,27 @@ export interface PerceptionOptions {
   classroom: Classroom;
   /** Class summary every this many ms of frame time (mqtt.classIntervalS). */
   classIntervalMs: number;
+  /** expression.intervalMs: the tracker's own expression cadence, stretched by adaptation. */
+  expressionIntervalMs: number;
+}
+
+/** The knobs of the adaptation ladder this stage applies (src/ops/adaptation-ladder.ts). */
+export interface PerceptionKnobs {
+  expressionIntervalScale: number;
+  detectionIntervalScale: number;
 }
 
 export class Perception implements FrameProcessor {
   private nextClassMs = 0;
+  private knobs: PerceptionKnobs = { expressionIntervalScale: 1, detectionIntervalScale: 1 };
+  /** When each track last got an expression, to stretch the cadence under load. */
+  private readonly expressionAtMs = new Map<string, number>();
 
   constructor(private readonly options: PerceptionOptions) {}
 
   async process(frame: Frame): Promise<ProcessedFrame> {
     const { pipeline, classroom, classIntervalMs } = this.options;
-    const hints = classroom.hints(frame.tMs);
+    const hints = this.stretchExpressions(classroom.hints(frame.tMs), frame.tMs);
     const result = await pipeline.process(frame, hints);
     const trackStarted = performance.now();
     const events: Event[] = classroom.update(result.observations, frame.tMs);
@@ -36,6 +47,34 @@ export class Perception implements FrameProcessor {
       faces,
       timingsMs: { ...result.timingsMs, track: performance.now() - trackStarted },
     };
+  }
+
+  /** Adaptation: fewer expressions first, then a slower detection cadence. */
+  adapt(knobs: PerceptionKnobs): void {
+    if (
+      knobs.detectionIntervalScale !== this.knobs.detectionIntervalScale ||
+      knobs.expressionIntervalScale !== this.knobs.expressionIntervalScale
+    ) {
+      this.knobs = {
+        expressionIntervalScale: knobs.expressionIntervalScale,
+        detectionIntervalScale: knobs.detectionIntervalScale,
+      };
+      this.options.pipeline.setDetectionIntervalScale(knobs.detectionIntervalScale);
+    }
+  }
+
+  private stretchExpressions(hints: TrackHint[], tMs: number): TrackHint[] {
+    const scale = this.knobs.expressionIntervalScale;
+    const minGapMs = this.options.expressionIntervalMs * scale;
+    return hints.map((hint) => {
+      if (!hint.needsExpression) return hint;
+      const last = this.expressionAtMs.get(hint.id);
+      if (scale > 1 && last !== undefined && tMs - last < minGapMs) {
+        return { ...hint, needsExpression: false };
+      }
+      this.expressionAtMs.set(hint.id, tMs);
+      return hint;
+    });
   }
 
   /** Live tracks, for the annotated snapshot. */

@@ -32,6 +32,7 @@ export async function buildPerception(
     pipeline,
     classroom: buildClassroom(config),
     classIntervalMs: config.mqtt.classIntervalS * 1000,
+    expressionIntervalMs: config.expression.intervalMs,
   });
 }
 
