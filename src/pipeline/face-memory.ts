@@ -2,7 +2,7 @@
 // landmarks give for the next frame. Hints name tracks by id; a face reported without an id (a new
 // detection) is found again by box overlap once the tracker has given it one.
 import type { DETECTOR_MODELS } from '../config/schema.js';
-import { iou, overlapOfSmaller } from './detect/nms.js';
+import { iou } from './detect/nms.js';
 import { type FaceRegion, regionFromBox } from './geometry/face-region.js';
 import type { Box, Detection, TrackHint } from './types.js';
 
@@ -21,8 +21,11 @@ export type DetectorModel = (typeof DETECTOR_MODELS)[number];
 
 /** Least IoU between a hint box and a remembered face for them to be the same face. */
 export const HINT_MATCH_IOU = 0.3;
-/** A detection covering this share of a tracked face box (or vice versa) is that face. */
-export const DETECTION_MATCH_OVERLAP = 0.5;
+/**
+ * A detection whose centre is within this many face widths of a tracked face is that face.
+ * Neighbouring students sit more than a face width apart; a face rarely moves further per frame.
+ */
+export const DETECTION_MATCH_DISTANCE = 0.75;
 
 export interface RememberedFace {
   trackId?: string;
@@ -57,27 +60,33 @@ export function recall(hint: TrackHint, remembered: RememberedFace[]): Remembere
 }
 
 /**
- * Split detections into those that are a tracked face (by index of `tracked`) and new ones. Each
- * tracked face takes at most one detection, the most overlapping.
+ * Split detections into those that are a tracked face (by index of `tracked`) and new ones. A
+ * detection is a tracked face when its centre is within DETECTION_MATCH_DISTANCE face widths of
+ * the track's box centre (a face that moved fast still matches); closest pairs are taken first and
+ * each side is used once.
  */
 export function matchDetections(
   detections: Detection[],
   tracked: Box[],
 ): { byTracked: Array<Detection | undefined>; fresh: Detection[] } {
-  const byTracked: Array<Detection | undefined> = tracked.map(() => undefined);
-  const fresh: Detection[] = [];
-  for (const detection of detections) {
-    let bestIndex = -1;
-    let bestOverlap = DETECTION_MATCH_OVERLAP;
-    tracked.forEach((box, i) => {
-      const overlap = overlapOfSmaller(box, detection);
-      if (overlap >= bestOverlap && byTracked[i] === undefined) {
-        bestIndex = i;
-        bestOverlap = overlap;
-      }
+  const pairs: Array<{ d: number; t: number; distance: number }> = [];
+  detections.forEach((detection, d) => {
+    tracked.forEach((box, t) => {
+      const distance = centreDistance(detection, box) / Math.max(box.w, box.h, 1);
+      if (distance <= DETECTION_MATCH_DISTANCE) pairs.push({ d, t, distance });
     });
-    if (bestIndex >= 0) byTracked[bestIndex] = detection;
-    else fresh.push(detection);
+  });
+  pairs.sort((p, q) => p.distance - q.distance);
+  const byTracked: Array<Detection | undefined> = tracked.map(() => undefined);
+  const used = new Set<number>();
+  for (const { d, t } of pairs) {
+    if (used.has(d) || byTracked[t] !== undefined) continue;
+    byTracked[t] = detections[d];
+    used.add(d);
   }
-  return { byTracked, fresh };
+  return { byTracked, fresh: detections.filter((_, d) => !used.has(d)) };
+}
+
+function centreDistance(a: Box, b: Box): number {
+  return Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2));
 }

@@ -52,6 +52,12 @@ export interface PipelineOptions {
 
 /** FaceMesh face score below which a region holds no face. */
 export const MIN_FACE_SCORE = 0.5;
+/**
+ * A tracked region whose centre is this far (share of its side) from where this frame's detection
+ * puts the face is replaced by the detection's: FaceMesh copes with a face off-centre by a few
+ * percent, not by a sixth of the crop.
+ */
+export const MAX_REGION_DRIFT = 0.15;
 
 /** One face to measure this frame. */
 interface Job {
@@ -117,11 +123,17 @@ export class Pipeline {
     if (detected) {
       const t0 = performance.now();
       const detections = await this.detector.detect(frame.image);
-      const trackedBoxes = jobs.map((j) => j.hint?.box ?? regionBox(j.region));
-      const { byTracked, fresh } = matchDetections(detections, trackedBoxes);
+      const { byTracked, fresh } = matchDetections(
+        detections,
+        hints.map((h) => h.box),
+      );
       byTracked.forEach((detection, i) => {
         const job = jobs[i];
-        if (job && detection) job.detection = detection;
+        if (!job || !detection) return;
+        job.detection = detection;
+        // The face moved faster than the region followed: start again from the detection.
+        const fromDetection = regionForDetection(detection, this.options.detection.model);
+        if (regionDrift(job.region, fromDetection) > MAX_REGION_DRIFT) job.region = fromDetection;
       });
       for (const detection of fresh) {
         jobs.push({
@@ -252,7 +264,7 @@ function isDuplicate(box: Box, kept: Box[]): boolean {
   return kept.some((other) => iou(box, other) > DUPLICATE_IOU);
 }
 
-function regionBox(region: FaceRegion): Box {
-  const side = region.sizePx / 1.5;
-  return { x: region.cxPx - side / 2, y: region.cyPx - side / 2, w: side, h: side };
+/** Centre distance between two regions over the larger side. */
+function regionDrift(a: FaceRegion, b: FaceRegion): number {
+  return Math.hypot(a.cxPx - b.cxPx, a.cyPx - b.cyPx) / Math.max(a.sizePx, b.sizePx);
 }

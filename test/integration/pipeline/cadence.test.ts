@@ -105,4 +105,35 @@ describe('pipeline scheduling', () => {
     expect(() => pipeline.setDetectionIntervalScale(0.5)).toThrow(/>= 1/);
     pipeline.setDetectionIntervalScale(1);
   });
+
+  it('restarts a region from the detection when the face jumped further than the region follows', async () => {
+    const everyFrame = new Pipeline({
+      detection: { ...DETECTION, intervalFrames: 1 },
+      expression: EXPRESSION,
+      models: MODELS,
+      logger: silentLogger(),
+    });
+    await everyFrame.init();
+    const seed = await everyFrame.process(frameOf(40, face), []);
+    const width = seed.observations[0]?.box.w ?? 0;
+    expect(width).toBeGreaterThan(50);
+    // The same picture moved right by 60 % of the face width in one frame.
+    const shift = new cv.Mat(
+      [
+        [1, 0, 0.6 * width],
+        [0, 1, 0],
+      ],
+      cv.CV_64F,
+    );
+    const moved = face.warpAffine(shift, new cv.Size(face.cols, face.rows));
+    const hints = hintsFrom(seed);
+    const result = await everyFrame.process(frameOf(41, moved), hints);
+    expect(result.detected).toBe(true);
+    const observation = result.observations[0];
+    expect(observation?.trackId).toBe('student');
+    expect(observation?.landmarks).toBeDefined();
+    expect((observation?.box.x ?? 0) - (seed.observations[0]?.box.x ?? 0)).toBeGreaterThan(
+      0.4 * width,
+    );
+  });
 });

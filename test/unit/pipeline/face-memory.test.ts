@@ -59,6 +59,24 @@ describe('matching detections to tracked faces', () => {
     expect(result.fresh).toEqual([fresh]);
   });
 
+  it('matches a face that moved fast (half a face width) and not a neighbour a face away', () => {
+    const tracked = [{ x: 100, y: 100, w: 60, h: 70 }];
+    const moved = { x: 130, y: 100, w: 60, h: 70, score: 0.9 };
+    const neighbour = { x: 180, y: 100, w: 60, h: 70, score: 0.9 };
+    expect(matchDetections([moved], tracked).byTracked).toEqual([moved]);
+    expect(matchDetections([neighbour], tracked).fresh).toEqual([neighbour]);
+  });
+
+  it('gives each face its closest detection when two are near', () => {
+    const tracked = [
+      { x: 0, y: 0, w: 60, h: 70 },
+      { x: 70, y: 0, w: 60, h: 70 },
+    ];
+    const a = { x: 5, y: 0, w: 60, h: 70, score: 0.8 };
+    const b = { x: 60, y: 0, w: 60, h: 70, score: 0.9 };
+    expect(matchDetections([b, a], tracked).byTracked).toEqual([a, b]);
+  });
+
   it('does not give two detections to one face', () => {
     const tracked = [{ x: 0, y: 0, w: 50, h: 60 }];
     const a = { x: 0, y: 0, w: 50, h: 60, score: 0.9 };
