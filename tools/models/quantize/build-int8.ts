@@ -3,12 +3,15 @@
 // what was chosen and what onnxruntime fused, for the manifest.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CALIBRATION_CROPS, calibrationCrops, feedsFor } from './calibration-feeds.js';
+import { Fp32Directory } from '../../../src/pipeline/models.js';
+import { CALIBRATION_SPECS, feedsFor, paddedFrames } from './calibration-feeds.js';
 import { type CalibrationImage, loadCalibrationImages } from './calibration-images.js';
 import { countFusedOps, type FusedOpCount } from './fused-ops.js';
 import { decodeModel, encodeModel, type ModelProto } from './onnx-io.js';
+import { pipelineFeeds } from './pipeline-feeds.js';
 import { WEIGHTED_OPS } from './qdq-plan.js';
 import { collectStats, type QuantizeSettings } from './quantize-model.js';
+import type { Feed } from './range-collector.js';
 import {
   CALIBRATION_CANDIDATES,
   type CandidateScore,
@@ -50,6 +53,15 @@ function floatTailCandidates(model: ModelProto): string[][] {
   });
 }
 
+/** At most `count` items, evenly spread over the list (video frames and stills alike). */
+function spread<T>(items: T[], count: number): T[] {
+  if (items.length <= count) return items;
+  return Array.from(
+    { length: count },
+    (_, i) => items[Math.floor((i * items.length) / count)] as T,
+  );
+}
+
 /** Most pictures per model: enough for stable ranges, few enough to keep `npm run models` short. */
 const MAX_CALIBRATION = 48;
 const MAX_SELECTION = 24;
@@ -60,26 +72,38 @@ export async function buildInt8(
 ): Promise<Int8BuildRecord[]> {
   const log = options.log ?? (() => {});
   const images: CalibrationImage[] = loadCalibrationImages(options.videoFrames ?? 40);
+  // Alternate pictures between calibration and choosing settings, so both see video and stills
+  // and no picture serves both.
+  const halves = {
+    calibration: images.filter((_, i) => i % 2 === 0),
+    selection: images.filter((_, i) => i % 2 === 1),
+  };
+  const fp32 = new Fp32Directory({ dir: options.fp32Dir, threads: 1 });
+  const recorded = {
+    calibration: await pipelineFeeds(halves.calibration, fp32),
+    selection: await pipelineFeeds(halves.selection, fp32),
+  };
   mkdirSync(options.int8Dir, { recursive: true });
   const records: Int8BuildRecord[] = [];
   for (const name of names) {
-    const crop = CALIBRATION_CROPS[name];
-    if (!crop)
-      throw new Error(`no calibration crop defined for model "${name}" (calibration-feeds.ts)`);
+    const spec = CALIBRATION_SPECS[name];
+    if (!spec) throw new Error(`no calibration spec for model "${name}" (calibration-feeds.ts)`);
     const model = decodeModel(readFileSync(join(options.fp32Dir, `${name}.onnx`)));
-    const crops = calibrationCrops(images, crop);
-    // Alternate pictures between calibration and selection so both see video frames and stills.
-    const calibration = feedsFor(
-      model,
-      crops.filter((_, i) => i % 2 === 0).slice(0, MAX_CALIBRATION),
-    );
-    const selection = feedsFor(model, crops.filter((_, i) => i % 2 === 1).slice(0, MAX_SELECTION));
+    const feedsOf = (half: 'calibration' | 'selection'): Feed[] =>
+      spec.kind === 'frame'
+        ? feedsFor(model, paddedFrames(halves[half]))
+        : (recorded[half].get(name) ?? []);
+    const calibration = spread(feedsOf('calibration'), MAX_CALIBRATION);
+    const selection = spread(feedsOf('selection'), MAX_SELECTION);
+    if (calibration.length === 0 || selection.length === 0) {
+      throw new Error(`model "${name}": the fp32 pipeline produced no calibration inputs`);
+    }
     const stats = await collectStats(model, calibration, true);
     const base: QuantizeSettings[] = CALIBRATION_CANDIDATES.map((calibration) => ({
       calibration,
       activationType: 'uint8',
     }));
-    const view = clampLogits(crop.logitOutputs ?? /^$/);
+    const view = clampLogits(spec.logitOutputs ?? /^$/);
     const first = await selectSettings(model, stats, selection, base, view);
     let chosen = first;
     const candidates: CandidateScore[] = [...first.candidates];

