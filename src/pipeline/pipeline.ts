@@ -7,6 +7,7 @@ import { cv } from '../capture/cv.js';
 import type { Frame } from '../capture/frame.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import type { FaceRef } from './describe/face-crop.js';
 import { FaceDescriber } from './describe/face-describer.js';
 import { FaceDetector } from './detect/face-detector.js';
 import { iou } from './detect/nms.js';
@@ -193,7 +194,9 @@ export class Pipeline {
         // The detector sees a face FaceMesh cannot measure (too small, turned away): still report
         // it so the tracker keeps the student, with the box the detector gave.
         const { score, ...box } = job.detection;
-        observations.push({ box, score, ...(trackId !== undefined ? { trackId } : {}) });
+        const index =
+          observations.push({ box, score, ...(trackId !== undefined ? { trackId } : {}) }) - 1;
+        if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
           box,
@@ -235,9 +238,13 @@ export class Pipeline {
     wantExpression: number[],
     timingsMs: Record<PipelineStage, number>,
   ): Promise<void> {
-    const landmarksOf = (i: number) => observations[i]?.landmarks ?? new Float32Array(0);
+    const faceOf = (i: number): FaceRef => {
+      const o = observations[i];
+      if (!o) throw new Error(`no observation ${i}`);
+      return o.landmarks ? { box: o.box, landmarks: o.landmarks } : { box: o.box };
+    };
     let t0 = performance.now();
-    const embeddings = await this.describer.embed(frame.image, wantEmbedding.map(landmarksOf));
+    const embeddings = await this.describer.embed(frame.image, wantEmbedding.map(faceOf));
     wantEmbedding.forEach((index, k) => {
       const observation = observations[index];
       const embedding = embeddings[k];
@@ -246,7 +253,7 @@ export class Pipeline {
     timingsMs.embedding = performance.now() - t0;
     t0 = performance.now();
     if (wantExpression.length > 0) {
-      const scores = await this.describer.expressions(frame.image, wantExpression.map(landmarksOf));
+      const scores = await this.describer.expressions(frame.image, wantExpression.map(faceOf));
       wantExpression.forEach((index, k) => {
         const observation = observations[index];
         const expression = scores[k];

@@ -6,7 +6,7 @@ import type { Mat } from '../../capture/cv.js';
 import type { Affine } from '../geometry/affine.js';
 import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
 import { fixedBatch, type InferenceSession, type SessionSource } from '../models.js';
-import { alignedFaceCrop } from './face-crop.js';
+import { type FaceRef, faceCrop } from './face-crop.js';
 
 export const EMBEDDING_INPUT_PX = 150;
 export const EXPRESSION_INPUT_PX = 112;
@@ -37,12 +37,13 @@ export class FaceDescriber {
       points[i * 3] = image.cols / 2 + (image.cols / 4) * Math.cos(i);
       points[i * 3 + 1] = image.rows / 2 + (image.rows / 4) * Math.sin(i);
     }
-    await this.embed(image, [points]);
-    if (this.expression) await this.expressions(image, [points]);
+    const face = { box: { x: 0, y: 0, w: image.cols, h: image.rows }, landmarks: points };
+    await this.embed(image, [face]);
+    if (this.expression) await this.expressions(image, [face]);
   }
 
-  /** 128-D, L2-normalised embedding per face (landmarks in frame pixels). */
-  async embed(image: Mat, faces: Float32Array[]): Promise<Float32Array[]> {
+  /** 128-D, L2-normalised embedding per face (frame pixels). */
+  async embed(image: Mat, faces: Array<FaceRef | Float32Array>): Promise<Float32Array[]> {
     const session = this.embedding;
     if (!session) throw new Error('FaceDescriber.embed() before init()');
     const out = await this.runBatched(session, image, faces, EMBEDDING_INPUT_PX, 'embedding');
@@ -50,7 +51,7 @@ export class FaceDescriber {
   }
 
   /** Probabilities in EXPRESSIONS order per face. */
-  async expressions(image: Mat, faces: Float32Array[]): Promise<Float32Array[]> {
+  async expressions(image: Mat, faces: Array<FaceRef | Float32Array>): Promise<Float32Array[]> {
     const session = this.expression;
     if (!session) throw new Error('expression model not loaded (expression.enabled is false)');
     return this.runBatched(session, image, faces, EXPRESSION_INPUT_PX, 'probabilities');
@@ -59,12 +60,12 @@ export class FaceDescriber {
   private async runBatched(
     session: InferenceSession,
     image: Mat,
-    faces: Float32Array[],
+    faces: Array<FaceRef | Float32Array>,
     sizePx: number,
     output: string,
   ): Promise<Float32Array[]> {
     if (faces.length === 0) return [];
-    const crops: Affine[] = faces.map((f) => alignedFaceCrop(f, sizePx));
+    const crops: Affine[] = faces.map((f) => faceCrop(f, sizePx));
     const batch = fixedBatch(session) ?? crops.length;
     const plane = 3 * sizePx * sizePx;
     const results: Float32Array[] = [];

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { alignedFaceCrop } from '../../../src/pipeline/describe/face-crop.js';
+import {
+  alignedFaceCrop,
+  boxFaceCrop,
+  faceCrop,
+} from '../../../src/pipeline/describe/face-crop.js';
 import { l2Normalise } from '../../../src/pipeline/describe/face-describer.js';
 import {
   DETECTION_REGION,
@@ -110,6 +114,16 @@ describe('face crop for the face-api nets', () => {
     );
     expect(top).toBeGreaterThan(0);
     expect(top).toBeLessThan(15 + 1);
+  });
+
+  it('without landmarks, frames the detector box as a centred square', () => {
+    const m = boxFaceCrop({ x: 100, y: 50, w: 60, h: 80 }, 160);
+    expect(applyAffine(m, { x: 130, y: 90 })).toEqual({ x: 80, y: 80 });
+    // The taller side fills the crop; the narrower one is padded with surroundings.
+    expect(applyAffine(m, { x: 130, y: 50 }).y).toBeCloseTo(0);
+    expect(applyAffine(m, { x: 100, y: 90 }).x).toBeCloseTo(20);
+    const viaRef = faceCrop({ box: { x: 100, y: 50, w: 60, h: 80 } }, 160);
+    expect(viaRef).toEqual(m);
   });
 
   it('L2-normalises embeddings', () => {
