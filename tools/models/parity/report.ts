@@ -28,6 +28,7 @@ function quantisationTable(dir: string): string[] {
       | {
           chosen?: string;
           floatKeptLayers?: string[] | string;
+          floatKeptWhy?: string;
           onnxruntimeFused?: { int8Kernels: number; floatConvGemm: number };
         }
       | undefined;
@@ -36,9 +37,7 @@ function quantisationTable(dir: string): string[] {
     const kept =
       layers.length === 0
         ? 'none'
-        : layers.length <= 6
-          ? layers.join(', ')
-          : `${layers.length} nodes from ${layers[0]} on`;
+        : `${q.floatKeptWhy ?? `from ${layers[0]}`} (${layers.length} nodes)`;
     lines.push(
       `| ${m.name} | ${q.chosen?.replace(/ float.*/, '')} | ${kept} | ${q.onnxruntimeFused?.int8Kernels} | ${q.onnxruntimeFused?.floatConvGemm} |`,
     );

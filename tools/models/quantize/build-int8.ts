@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { Fp32Directory } from '../../../src/pipeline/models.js';
 import { CALIBRATION_SPECS, feedsFor, paddedFrames } from './calibration-feeds.js';
 import { type CalibrationImage, loadCalibrationImages } from './calibration-images.js';
+import { floatCandidates } from './float-candidates.js';
 import { countFusedOps, type FusedOpCount } from './fused-ops.js';
-import { decodeModel, encodeModel, type ModelProto } from './onnx-io.js';
+import { decodeModel, encodeModel } from './onnx-io.js';
 import { pipelineFeeds } from './pipeline-feeds.js';
-import { WEIGHTED_OPS } from './qdq-plan.js';
 import { collectStats, type QuantizeSettings } from './quantize-model.js';
 import type { Feed } from './range-collector.js';
 import {
@@ -36,21 +36,6 @@ export interface Int8BuildRecord {
   fused: FusedOpCount;
   quantizedNodes: number;
   foldedActivations: number;
-}
-
-/**
- * Float-kept candidates: everything from the last 20 % / 10 % of the weighted layers on. Late,
- * low-resolution layers carry the widest activation ranges (blazeface's reach ±2000) and cost
- * little time in float. Only whole tails: a single float layer between Q/DQ pairs is quantised
- * again by onnxruntime (its weight-quantisation pass turns DQ→Conv(float)→Q into QLinearConv).
- */
-function floatTailCandidates(model: ModelProto): string[][] {
-  const nodes = model.graph?.node ?? [];
-  const weighted = nodes.flatMap((node, i) => (WEIGHTED_OPS.has(node.opType ?? '') ? [i] : []));
-  return [0.8, 0.9].map((share) => {
-    const start = weighted[Math.floor(weighted.length * share)] ?? nodes.length;
-    return nodes.slice(start).map((node) => node.name ?? '');
-  });
 }
 
 /** At most `count` items, evenly spread over the list (video frames and stills alike). */
@@ -107,13 +92,17 @@ export async function buildInt8(
     const first = await selectSettings(model, stats, selection, base, view);
     let chosen = first;
     const candidates: CandidateScore[] = [...first.candidates];
-    const floatSets = floatTailCandidates(model);
+    const floatSets = floatCandidates(model);
     if (floatSets.length > 0) {
       const trial = await selectSettings(
         model,
         stats,
         selection,
-        floatSets.map((floatNodes) => ({ ...first.best.settings, floatNodes })),
+        floatSets.map((c) => ({
+          ...first.best.settings,
+          floatNodes: c.nodes,
+          floatLabel: c.label,
+        })),
         view,
       );
       candidates.push(...trial.candidates);

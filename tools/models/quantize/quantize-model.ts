@@ -17,6 +17,8 @@ export interface QuantizeSettings {
   activationType: ActivationType;
   /** Node names (or first output names) to keep in float. */
   floatNodes?: string[];
+  /** What the float nodes are, for reports ("faceflag branch"). */
+  floatLabel?: string;
   quantizeTail?: boolean;
 }
 

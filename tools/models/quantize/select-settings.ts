@@ -30,12 +30,8 @@ export interface Selection {
 export function settingsLabel(settings: QuantizeSettings): string {
   const { method, percentile } = settings.calibration;
   const nodes = settings.floatNodes ?? [];
-  const float =
-    nodes.length === 0
-      ? ''
-      : nodes.length <= 6
-        ? ` float: ${nodes.join(', ')}`
-        : ` float from ${nodes[0]} (${nodes.length} nodes)`;
+  const what = settings.floatLabel ?? `from ${nodes[0]}`;
+  const float = nodes.length === 0 ? '' : ` float: ${what} (${nodes.length} nodes)`;
   return `${method}${method === 'percentile' ? ` ${percentile}` : ''} ${settings.activationType}${float}`;
 }
 
