@@ -1,6 +1,6 @@
 // Renders contact sheets of enlarged eye-band (or face) crops, each labelled with its frame number,
 // so blinks can be annotated by eye. Usage:
-//   npx tsx tools/annotate/contact-sheet.ts <video> <frames> <outPrefix> [cols] [rows] [cellW] [eyes|face]
+//   npx tsx tools/annotate/contact-sheet.ts <video> <frames> <outPrefix> [cols] [rows] [cellW] [eyes|lids|face]
 // <frames> is a list of frames and ranges, e.g. "0-1336" or "97,636-646". Writes
 // <outPrefix>-<first frame of the sheet>.png per sheet of cols×rows frames.
 import { cv, type Mat } from '../../src/capture/cv.js';
@@ -44,13 +44,13 @@ function main(): void {
   const [video, framesArg, outPrefix, colsArg, rowsArg, cellWArg, kindArg] = process.argv.slice(2);
   if (!video || !framesArg || !outPrefix) {
     throw new Error(
-      'usage: contact-sheet.ts <video> <frames e.g. 0-99,120> <outPrefix> [cols] [rows] [cellW] [eyes|face]',
+      'usage: contact-sheet.ts <video> <frames e.g. 0-99,120> <outPrefix> [cols] [rows] [cellW] [eyes|lids|face]',
     );
   }
   const cols = Number(colsArg ?? 10);
   const rows = Number(rowsArg ?? 5);
   const cellW = Number(cellWArg ?? 156);
-  const kind: RegionKind = kindArg === 'face' ? 'face' : 'eyes';
+  const kind: RegionKind = kindArg === 'face' || kindArg === 'lids' ? kindArg : 'eyes';
   const frames = readAllFrames(video);
   const faces = cachedFaces(video, frames);
   const wanted = parseFrameList(framesArg, frames.length);
