@@ -24,6 +24,8 @@ export class FaceDetector {
   private session: InferenceSession | undefined;
   private inputPx = 0;
   private anchors: AnchorPoint[] = [];
+  /** The row of tiles the next detection run covers. */
+  private nextRow = 0;
 
   constructor(private readonly options: FaceDetectorOptions) {}
 
@@ -39,11 +41,16 @@ export class FaceDetector {
     if (name === 'blazeface') this.anchors = blazefaceAnchors(side);
   }
 
-  /** Faces in frame pixels, best first, after NMS across all windows. */
-  async detect(image: Mat): Promise<Detection[]> {
+  /**
+   * Faces in frame pixels, best first, after NMS across the windows: the whole frame and, with
+   * tiling, the next row of tiles (every tile with `allTiles`).
+   */
+  async detect(image: Mat, options: { allTiles?: boolean } = {}): Promise<Detection[]> {
     const { detection } = this.options;
+    const row = options.allTiles ? undefined : this.nextRow;
+    this.nextRow = (this.nextRow + 1) % Math.max(1, detection.tiles);
     const all: Detection[] = [];
-    for (const window of detectionWindows(image.cols, image.rows, detection.tiles)) {
+    for (const window of detectionWindows(image.cols, image.rows, detection.tiles, row)) {
       all.push(...(await this.detectWindow(image, window)));
     }
     return nonMaxSuppression(

@@ -99,4 +99,15 @@ describe('detection windows', () => {
     const [first, second] = tiles;
     expect((first?.x ?? 0) + (first?.w ?? 0)).toBeGreaterThan(second?.x ?? 0);
   });
+
+  it('can cover one row of tiles per run: the rows together are all the tiles', () => {
+    const all = detectionWindows(1280, 720, 3).slice(1);
+    const rows = [0, 1, 2].map((row) => detectionWindows(1280, 720, 3, row));
+    for (const windows of rows) {
+      expect(windows).toHaveLength(4);
+      expect(windows[0]).toEqual({ x: 0, y: 0, w: 1280, h: 720 });
+    }
+    expect(rows.flatMap((w) => w.slice(1))).toEqual(all);
+    expect(detectionWindows(1280, 720, 3, 4)).toEqual(rows[1]);
+  });
 });
