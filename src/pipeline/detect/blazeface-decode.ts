@@ -1,4 +1,4 @@
-// BlazeFace (MediaPipe short-range front model as shipped by @vladmandic/human, 256×256 input)
+// BlazeFace (MediaPipe's 256×256 back-camera model as shipped by @vladmandic/human)
 // post-processing: anchors and box decode, as human's blazeface.ts / facemeshutil.generateAnchors.
 import type { Detection } from '../types.js';
 

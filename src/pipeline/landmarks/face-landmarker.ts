@@ -109,7 +109,8 @@ export class FaceLandmarker {
         );
         const left = eyeBox(meshCrop, 'left');
         const right = eyeBox(meshCrop, 'right');
-        const crop = toCrop[i] ?? regionToCrop(regions[i] as FaceRegion, MESH_INPUT_PX);
+        const crop = toCrop[i];
+        if (!crop) throw new Error(`no crop for region ${i}`);
         warpInto(
           image,
           composeAffine(eyeBoxToInput(left, IRIS_INPUT_PX), crop),
