@@ -17,6 +17,8 @@ export interface FrameSourceOptions {
   /** Apply the camera.fps budget. Default true; replay turns it off unless asked. */
   budget?: boolean;
   onState?: (state: CameraState, reason?: string) => void;
+  /** Files: end before the first frame at or after this media time (ms). */
+  stopAtMs?: number;
   /** Injected in tests: the hardware boundary. */
   openDevice?: OpenDevice;
 }
@@ -191,9 +193,11 @@ export class FrameSource {
     const frameMs = device.nativeFps > 0 ? 1000 / device.nativeFps : 40;
     try {
       for (let index = 0; !signal.aborted; index++) {
+        const tMs = index * frameMs;
+        // Stop before decoding a frame past the limit: such frames are never even looked at.
+        if (tMs >= (this.options.stopAtMs ?? Number.POSITIVE_INFINITY)) break;
         const image = await device.read();
         if (!image) break;
-        const tMs = index * frameMs;
         if (!this.admit(tMs)) {
           image.release();
           continue;

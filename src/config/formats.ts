@@ -77,3 +77,33 @@ export const brokerUrl = (): FormatCheck<string> =>
     "'embedded' or a URL such as mqtt://host:1883, mqtts://host:8883, ws://host/mqtt",
     /^embedded$|^(mqtts?|wss?):\/\/[^\s/:]+(:\d{1,5})?(\/\S*)?$/,
   );
+
+/** The models classpulse ships (models/manifest.json names). */
+export const MODEL_NAMES = [
+  'ssd-mobilenetv1',
+  'tiny-face-detector',
+  'blazeface',
+  'facemesh',
+  'iris',
+  'face-embedding',
+  'expression',
+] as const;
+
+/** Comma-separated model names, possibly empty. */
+export const modelList = (): FormatCheck<string> =>
+  make<string>(
+    'string',
+    `empty or comma-separated names from ${MODEL_NAMES.join(', ')}`,
+    (v) =>
+      typeof v === 'string' &&
+      (v.trim() === '' ||
+        v.split(',').every((n) => (MODEL_NAMES as readonly string[]).includes(n.trim()))),
+  );
+
+/** Splits a modelList value. */
+export function modelNames(list: string): string[] {
+  return list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+}

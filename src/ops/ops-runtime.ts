@@ -3,6 +3,7 @@
 // functions that read its counters (ops imports nothing from the daemon) and calls four hooks:
 // start(), adaptation.admit() before / frameProcessed(totalMs) after every processed frame,
 // stopping(reason) when the shutdown signal arrives, and stop(reason) on the way out.
+import { modelNames } from '../config/formats.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { Adaptation } from './adaptation.js';
@@ -40,7 +41,7 @@ export class OpsRuntime {
   private readonly options: OpsRuntimeOptions;
   private readonly logger: Logger;
   private readonly watchdog: Watchdog | undefined;
-  private models: Record<string, string> = {};
+  private models: string[] = [];
   private ready = false;
   private stoppingSent = false;
 
@@ -96,7 +97,10 @@ export class OpsRuntime {
     const { config } = this.options;
     try {
       const manifest = await readManifest(config.models.dir);
-      this.models = modelVersionTable(modelVersions(manifest, config.models.precision));
+      const float = new Set(modelNames(config.models.floatModels));
+      this.models = modelVersionTable(
+        modelVersions(manifest, (name) => (float.has(name) ? 'fp32' : config.models.precision)),
+      );
     } catch (error) {
       // The pipeline refuses bad models itself (exit 78); health just goes without versions.
       this.logger.warn({ err: error }, 'model versions unavailable for health');

@@ -58,6 +58,8 @@ export interface ModelStoreOptions {
   /** Directory holding manifest.json; empty means the models/ folder shipped with classpulse. */
   dir: string;
   precision: ModelPrecision;
+  /** Models run from their fp32 file whatever `precision` says (models.floatModels). */
+  floatModels?: readonly string[];
   /** Intra-op threads per session. */
   threads: number;
 }
@@ -65,6 +67,7 @@ export interface ModelStoreOptions {
 export class ModelStore {
   readonly dir: string;
   private readonly precision: ModelPrecision;
+  private readonly floatModels: ReadonlySet<string>;
   private readonly threads: number;
   private manifest: ModelManifest | undefined;
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
@@ -72,7 +75,13 @@ export class ModelStore {
   constructor(options: ModelStoreOptions) {
     this.dir = options.dir ? resolve(options.dir) : shippedModelsDir();
     this.precision = options.precision;
+    this.floatModels = new Set(options.floatModels ?? []);
     this.threads = options.threads;
+  }
+
+  /** The build a model runs from: fp32 for the configured float models, else `precision`. */
+  precisionOf(name: string): ModelPrecision {
+    return this.floatModels.has(name) ? 'fp32' : this.precision;
   }
 
   info(name: string): ManifestModel {
@@ -97,12 +106,13 @@ export class ModelStore {
 
   /** Reads and checks one model file; exported for `doctor`-style checks without a session. */
   verifiedBytes(name: string): Uint8Array {
-    const file = this.info(name).files[this.precision];
+    const precision = this.precisionOf(name);
+    const file = this.info(name).files[precision];
     if (!file) {
       throw new ModelFileError(
         'manifest',
         this.manifestPath(),
-        `"${name}" has no ${this.precision} file`,
+        `"${name}" has no ${precision} file`,
       );
     }
     const path = join(this.dir, file.path);

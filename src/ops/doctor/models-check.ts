@@ -1,5 +1,6 @@
 // Every model of the configured precision in models/manifest.json: the file matches its recorded
 // sha256 and size (ModelStore.verifiedBytes, the daemon's own check) and onnxruntime opens it.
+import { modelNames } from '../../config/formats.js';
 import type { Config } from '../../config/schema.js';
 import { ModelStore } from '../../pipeline/model-store.js';
 import { modelVersions, readManifest } from '../model-versions.js';
@@ -14,11 +15,16 @@ export interface ModelsCheckOptions {
 
 export async function checkModels(options: ModelsCheckOptions): Promise<CheckResult[]> {
   const { models, detection, timeoutMs } = options;
-  const store = new ModelStore({ dir: models.dir, precision: models.precision, threads: 1 });
+  const store = new ModelStore({
+    dir: models.dir,
+    precision: models.precision,
+    floatModels: modelNames(models.floatModels),
+    threads: 1,
+  });
   let names: string[];
   try {
     const manifest = await readManifest(store.dir);
-    names = modelVersions(manifest, models.precision)
+    names = modelVersions(manifest, (name) => store.precisionOf(name))
       .filter((v) => v.sha256 !== undefined)
       .map((v) => v.name);
   } catch (error) {
@@ -37,7 +43,8 @@ export async function checkModels(options: ModelsCheckOptions): Promise<CheckRes
     });
   }
   try {
-    for (const name of names) rows.push(await checkOne(store, name, models.precision, timeoutMs));
+    for (const name of names)
+      rows.push(await checkOne(store, name, store.precisionOf(name), timeoutMs));
   } finally {
     await store.close();
   }

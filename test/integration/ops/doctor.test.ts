@@ -49,7 +49,7 @@ describe('classpulse doctor', () => {
       stringify({
         device: { stateDir: dir },
         camera: { source: CLIP },
-        models: { dir: join(dir, 'models'), precision: 'int8' },
+        models: { dir: join(dir, 'models'), precision: 'int8', floatModels: '' },
         mqtt,
       }),
     );

@@ -35,10 +35,10 @@ function rig() {
       publisher: () => ({ connected: true, queueDepth: 3, droppedState: 0, sent: 120 }),
       adaptation: () => ladder.state(),
       gatedFrames: () => 0,
-      models: () => ({
-        'ssd-mobilenetv1': '@vladmandic/face-api@1.7.15 int8 0123abcd',
-        facemesh: '@vladmandic/human@3.3.6 int8 89abcdef',
-      }),
+      models: () => [
+        'ssd-mobilenetv1 @vladmandic/face-api@1.7.15 int8 0123abcd',
+        'facemesh @vladmandic/human@3.3.6 fp32 89abcdef',
+      ],
     },
   });
   return { clock, stats, capture, monitor };
