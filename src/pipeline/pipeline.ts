@@ -49,6 +49,8 @@ export interface PipelineOptions {
   /** `ModelStore` in the daemon; anything that opens sessions by model name. */
   models: SessionSource;
   logger: Logger;
+  /** FaceMesh face score below which a region holds no face; MIN_FACE_SCORE unless set. */
+  minFaceScore?: number;
 }
 
 /** FaceMesh face score below which a region holds no face. */
@@ -83,7 +85,10 @@ export class Pipeline {
   constructor(private readonly options: PipelineOptions) {
     this.logger = options.logger.child({ module: 'pipeline' });
     this.detector = new FaceDetector({ detection: options.detection, models: options.models });
-    this.landmarker = new FaceLandmarker({ models: options.models, minFaceScore: MIN_FACE_SCORE });
+    this.landmarker = new FaceLandmarker({
+      models: options.models,
+      minFaceScore: options.minFaceScore ?? MIN_FACE_SCORE,
+    });
     this.describer = new FaceDescriber({
       models: options.models,
       expressions: options.expression.enabled,
@@ -203,7 +208,15 @@ export class Pipeline {
           region: regionForDetection(box, this.options.detection.model),
           detectorOnly: true,
         });
-      } else if (job.hint && !job.detectorOnly) {
+      } else if (job.hint?.id !== undefined && job.detectorOnly && !duplicate) {
+        // Still beyond FaceMesh: remember it until the detector sees it again; not a loss.
+        remembered.push({
+          trackId: job.hint.id,
+          box: job.hint.box,
+          region: job.region,
+          detectorOnly: true,
+        });
+      } else if (job.hint) {
         this.trackLost = true;
       }
     });

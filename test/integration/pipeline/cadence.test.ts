@@ -136,4 +136,29 @@ describe('pipeline scheduling', () => {
       0.4 * width,
     );
   });
+
+  it('keeps a face FaceMesh cannot measure on the detector alone, without re-detecting every frame', async () => {
+    // A face score no face reaches: every face is one FaceMesh "cannot measure".
+    const detectorOnly = new Pipeline({
+      detection: { ...DETECTION, intervalFrames: 30 },
+      expression: EXPRESSION,
+      models: MODELS,
+      logger: silentLogger(),
+      minFaceScore: 1.01,
+    });
+    await detectorOnly.init();
+    const first = await detectorOnly.process(frameOf(50, face), []);
+    const [seen] = first.observations;
+    expect(first.observations).toHaveLength(1);
+    expect(seen?.landmarks).toBeUndefined();
+    expect(seen?.score).toBeGreaterThan(0.5);
+    expect(seen?.embedding?.length).toBe(128); // from the box crop
+    const hints = hintsFrom(first);
+    for (let seq = 51; seq < 55; seq++) {
+      const result = await detectorOnly.process(frameOf(seq, face), hints);
+      // Nothing to report between detections, and no loss that would force the detector.
+      expect(result.detected).toBe(false);
+      expect(result.observations).toHaveLength(0);
+    }
+  });
 });
