@@ -30,7 +30,7 @@ export const PIPELINE_STAGES = [
   'mesh',
   'iris',
   'geometry',
-  'embedding',
+  'reid',
   'expression',
   'total',
 ] as const;
@@ -263,7 +263,7 @@ export class Pipeline {
       const embedding = embeddings[k];
       if (observation && embedding) observation.embedding = embedding;
     });
-    timingsMs.embedding = performance.now() - t0;
+    timingsMs.reid = performance.now() - t0;
     t0 = performance.now();
     if (wantExpression.length > 0) {
       const scores = await this.describer.expressions(frame.image, wantExpression.map(faceOf));

@@ -71,7 +71,7 @@ describe('pipeline scheduling', () => {
     const asked = await pipeline.process(frameOf(11, face), hintsFrom(seed, true));
     expect(asked.observations[0]?.embedding?.length).toBe(128);
     expect(asked.observations[0]?.expression?.length).toBe(7);
-    expect(asked.timingsMs.embedding).toBeGreaterThan(0);
+    expect(asked.timingsMs.reid).toBeGreaterThan(0);
     const norm = Math.hypot(...Array.from(asked.observations[0]?.embedding ?? []));
     expect(norm).toBeCloseTo(1, 5);
   });

@@ -6,6 +6,9 @@ import { AdaptationLadder } from '../../../src/ops/adaptation-ladder.js';
 import { FrameStats } from '../../../src/ops/frame-stats.js';
 import { HealthMonitor, healthStatusLine } from '../../../src/ops/health-monitor.js';
 import type { CaptureStatsView } from '../../../src/ops/health-types.js';
+import { PIPELINE_STAGES } from '../../../src/pipeline/pipeline.js';
+import { PayloadBuilder } from '../../../src/publish/payloads.js';
+import { PrivacyGuard } from '../../../src/publish/privacy-guard.js';
 
 function rig() {
   const clock = { nowMs: 0 };
@@ -84,13 +87,21 @@ describe('HealthMonitor', () => {
   it('fits the publisher size guard with room to spare', async () => {
     const { clock, stats, monitor } = rig();
     clock.nowMs = 10_000;
-    const stages = ['capture', 'detect', 'landmarks', 'iris', 'embedding', 'expression', 'track'];
+    // The stages the daemon really records: the pipeline's, plus the trackers' 'track'.
+    const stages = [...PIPELINE_STAGES, 'track'];
     for (let i = 0; i < 100; i++) {
-      stats.record(Object.fromEntries([...stages, 'total'].map((s) => [s, 12.345 + i])), 30);
+      stats.record(Object.fromEntries(stages.map((s) => [s, 12.345 + i])), 30);
     }
-    const bytes = Buffer.byteLength(JSON.stringify(await monitor.sample()));
+    const health = await monitor.sample();
+    const bytes = Buffer.byteLength(JSON.stringify(health));
     // privacy.maxPayloadBytes defaults to 4096 and the envelope adds ~100 bytes.
     expect(bytes).toBeLessThan(2048);
+    // And the publisher's privacy guard lets it out (no field named like an embedding or image).
+    const payload = new PayloadBuilder({ deviceId: 'box-1' }).health(
+      clock.nowMs,
+      health as unknown as Record<string, unknown>,
+    );
+    expect(new PrivacyGuard({ maxPayloadBytes: 4096 }).check(payload)).toEqual({ ok: true });
   });
 
   it('summarises itself for systemd STATUS=', async () => {
