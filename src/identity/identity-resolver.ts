@@ -1,0 +1,148 @@
+// Open-set recognition for live tracks. A track takes an enrolled id only after `identity.votes`
+// embeddings in a row whose nearest enrolled student is the same one within
+// `identity.matchDistance`; otherwise it keeps the tracker's own anonymous id (anon-N, stable for
+// the lesson). What leaves is the enrolled id (or its keyed pseudonym) or the anonymous id: never a
+// name, never an embedding.
+import type { Config } from '../config/schema.js';
+import type { Event } from '../events/types.js';
+import type { EnrolledStudent } from './gallery-format.js';
+import { nearestStudent } from './matching.js';
+import type { Pseudonymiser } from './pseudonym.js';
+
+export interface IdentityResolverOptions {
+  identity: Pick<Config['identity'], 'matchDistance' | 'votes'>;
+  students: readonly EnrolledStudent[];
+  /** Set when identity.pseudonymKeyFile is: enrolled ids are published as keyed pseudonyms. */
+  pseudonymiser?: Pseudonymiser;
+}
+
+/** What one embedding did to a track. */
+export interface Resolution {
+  /** The id to publish for the track now. */
+  publishedId: string;
+  /** The enrolled student the track holds now, if any (never published as such when pseudonymised). */
+  studentId: string | undefined;
+  /** This embedding matched the student the track holds (a kept-sample candidate). */
+  recognised: boolean;
+}
+
+interface TrackIdentity {
+  studentId: string | undefined;
+  /** Consecutive embeddings agreeing on `candidate` (or, once assigned, disagreeing with it). */
+  candidate: string | undefined;
+  streak: number;
+}
+
+export class IdentityResolver {
+  private readonly matchDistance: number;
+  private readonly votes: number;
+  private readonly pseudonymiser: Pseudonymiser | undefined;
+  private students: readonly EnrolledStudent[];
+  private readonly tracks = new Map<string, TrackIdentity>();
+
+  constructor(options: IdentityResolverOptions) {
+    this.matchDistance = options.identity.matchDistance;
+    this.votes = options.identity.votes;
+    this.students = options.students;
+    this.pseudonymiser = options.pseudonymiser;
+  }
+
+  /** One fresh embedding of a live track (observation.trackId + observation.embedding). */
+  observe(trackId: string, embedding: Float32Array): Resolution {
+    const state = this.tracks.get(trackId) ?? {
+      studentId: undefined,
+      candidate: undefined,
+      streak: 0,
+    };
+    this.tracks.set(trackId, state);
+    const match = nearestStudent(embedding, this.students);
+    const matched = match && match.distance <= this.matchDistance ? match.studentId : undefined;
+    if (state.studentId !== undefined) {
+      if (matched === state.studentId) {
+        state.streak = 0;
+        return this.resolution(trackId, true);
+      }
+      // As many votes take an id away as gave it: one odd frame (a hand, a turn) changes nothing.
+      state.streak += 1;
+      if (state.streak >= this.votes) this.reset(state);
+      return this.resolution(trackId, false);
+    }
+    if (matched === undefined) {
+      this.reset(state);
+      return this.resolution(trackId, false);
+    }
+    state.streak = matched === state.candidate ? state.streak + 1 : 1;
+    state.candidate = matched;
+    if (state.streak >= this.votes && !this.heldByOther(matched, trackId)) {
+      state.studentId = matched;
+      state.streak = 0;
+      return this.resolution(trackId, true);
+    }
+    return this.resolution(trackId, false);
+  }
+
+  /** The id to publish for a tracker id: enrolled (maybe pseudonymised) or the tracker's anon id. */
+  publishedId(trackId: string): string {
+    const studentId = this.tracks.get(trackId)?.studentId;
+    if (studentId === undefined) return trackId;
+    return this.pseudonymiser ? this.pseudonymiser.pseudonym(studentId) : studentId;
+  }
+
+  studentOf(trackId: string): string | undefined {
+    return this.tracks.get(trackId)?.studentId;
+  }
+
+  /** Events with every track id replaced by its published id; expired tracks are then forgotten. */
+  relabel(events: readonly Event[]): Event[] {
+    const out = events.map((event): Event => {
+      if (!('track' in event) || event.track === undefined) return event;
+      return { ...event, track: this.publishedId(event.track) } as Event;
+    });
+    for (const event of events) {
+      if (event.type === 'track' && event.change === 'expired') this.tracks.delete(event.track);
+    }
+    return out;
+  }
+
+  /**
+   * A new gallery (after enrolment or erasure). Tracks holding a student no longer enrolled go
+   * back to anonymous; their tracker ids are returned so the daemon can drop the state it keeps
+   * under the old published id (erasure must reach the counters too).
+   */
+  setStudents(students: readonly EnrolledStudent[]): string[] {
+    this.students = students;
+    const enrolled = new Set(students.map((s) => s.id));
+    const dropped: string[] = [];
+    for (const [trackId, state] of this.tracks) {
+      if (state.studentId !== undefined && !enrolled.has(state.studentId)) dropped.push(trackId);
+      if (
+        (state.studentId !== undefined && !enrolled.has(state.studentId)) ||
+        (state.candidate !== undefined && !enrolled.has(state.candidate))
+      ) {
+        this.reset(state);
+      }
+    }
+    return dropped;
+  }
+
+  private heldByOther(studentId: string, trackId: string): boolean {
+    for (const [other, state] of this.tracks) {
+      if (other !== trackId && state.studentId === studentId) return true;
+    }
+    return false;
+  }
+
+  private reset(state: TrackIdentity): void {
+    state.studentId = undefined;
+    state.candidate = undefined;
+    state.streak = 0;
+  }
+
+  private resolution(trackId: string, recognised: boolean): Resolution {
+    return {
+      publishedId: this.publishedId(trackId),
+      studentId: this.studentOf(trackId),
+      recognised,
+    };
+  }
+}
