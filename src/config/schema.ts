@@ -227,8 +227,9 @@ export const schema = {
     ),
     matchDistance: leaf(
       numIn(0.05, 2),
-      0.5,
-      'Largest embedding distance to accept an enrolled student.',
+      0.3,
+      'Largest embedding distance to accept an enrolled student. 0.30 = 95th percentile of ' +
+        'same-person distances on calibration stills/franck (impostors there all >= 0.37); see docs/identity.md.',
     ),
     votes: leaf(intIn(1, 100), 3, 'Frames that must agree before a track takes an enrolled id.'),
     pseudonymKeyFile: leaf(
