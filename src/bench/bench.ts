@@ -1,0 +1,243 @@
+// `classpulse bench`: one run that measures per-stage latency and end-to-end frame time and, on
+// the same frames, the ratios the performance targets are about (docs/performance.md).
+import { cpus, loadavg } from 'node:os';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import { FaceDetector } from '../pipeline/detect/face-detector.js';
+import { BenchCollector } from './collector.js';
+import { ProgressBar } from './progress.js';
+import { type BenchReport, targetsOf } from './report.js';
+import {
+  classroomScene,
+  clipScene,
+  cropFaces,
+  playInterleaved,
+  type Scene,
+  sampleStills,
+  stillScenes,
+} from './scenes.js';
+import { median, round } from './stats.js';
+import { compareWithTfjs } from './tfjs-compare.js';
+import { loadFaceApi, loadHuman } from './tfjs-reference.js';
+import { buildVariant, type Variant, type VariantSpec } from './variants.js';
+
+export interface BenchOptions {
+  config: Config;
+  logger: Logger;
+  /** A short run for tests: fewer frames and face counts, same report shape. */
+  quick: boolean;
+  stderr?: NodeJS.WriteStream;
+}
+
+interface Plan {
+  clipFrames: number;
+  stills: number;
+  stillFrames: number;
+  classroomFrames: number;
+  faceCounts: number[];
+  tfjsFrames: number;
+}
+
+const FULL: Plan = {
+  clipFrames: 30,
+  stills: 6,
+  stillFrames: 5,
+  classroomFrames: 12,
+  faceCounts: [1, 5, 10, 20, 30],
+  tfjsFrames: 20,
+};
+const QUICK: Plan = {
+  clipFrames: 5,
+  stills: 1,
+  stillFrames: 3,
+  classroomFrames: 4,
+  faceCounts: [1, 10],
+  tfjsFrames: 4,
+};
+/** The reuse comparison's face count (the spec's "at 10 faces"). */
+const REUSE_FACES = 10;
+/** Classroom faces go down to 30 px: tiling finds them (src/pipeline/README.md). */
+const CLASSROOM_TILES = 3;
+
+type VariantSet = Map<string, Variant>;
+
+async function openVariants(
+  specs: VariantSpec[],
+  options: { config: Config; logger: Logger; detection?: Partial<Config['detection']> },
+  progress: ProgressBar,
+): Promise<VariantSet> {
+  const set: VariantSet = new Map();
+  for (const spec of specs) {
+    set.set(spec.key, await buildVariant(spec, options));
+    progress.tick();
+  }
+  return set;
+}
+
+async function closeAll(set: VariantSet): Promise<void> {
+  for (const v of set.values()) await v.close();
+}
+
+function pick(set: VariantSet, keys: readonly string[]): Variant[] {
+  return keys.map((key) => {
+    const v = set.get(key);
+    if (!v) throw new Error(`bench: no variant ${key}`);
+    return v;
+  });
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const started = performance.now();
+  const { config, logger } = options;
+  const plan = options.quick ? QUICK : FULL;
+  const floatModels = config.models.floatModels;
+  const precisionSpecs: VariantSpec[] = [
+    { key: 'int8', precision: 'int8', floatModels },
+    { key: 'int8NoFloat', precision: 'int8', floatModels: '' },
+    { key: 'fp32', precision: 'fp32', floatModels: '' },
+  ];
+  const naiveSpec: VariantSpec = {
+    key: 'naive',
+    precision: 'int8',
+    floatModels,
+    embedEveryFrame: true,
+  };
+  const precisionKeys = precisionSpecs.map((s) => s.key);
+  const realFrames = plan.clipFrames + plan.stills * plan.stillFrames;
+  const progress = new ProgressBar({
+    total:
+      7 + 3 * realFrames + plan.classroomFrames * (plan.faceCounts.length + 3) + plan.tfjsFrames,
+    ...(options.stderr ? { stream: options.stderr } : {}),
+  });
+  const collector = new BenchCollector();
+
+  // Real frames at the configured detection: int8 (shipped float models), int8 all, fp32.
+  progress.step('loading models');
+  let set = await openVariants(precisionSpecs, { config, logger }, progress);
+  const stills = sampleStills();
+  const [fp32] = pick(set, ['fp32']);
+  if (!fp32) throw new Error('bench: no fp32 variant');
+  // Crops come from fp32 detections, so the faces pasted do not depend on quantisation.
+  const detector = new FaceDetector({ detection: config.detection, models: fp32.models });
+  await detector.init();
+  const found = new Map<string, Awaited<ReturnType<FaceDetector['detect']>>>();
+  for (const still of stills) found.set(still.name, await detector.detect(still.image));
+  const crops = cropFaces(stills, (still) => found.get(still.name) ?? []);
+  const realScenes: Scene[] = [
+    clipScene(plan.clipFrames),
+    ...stillScenes(stills.slice(0, plan.stills), plan.stillFrames),
+  ];
+  for (const scene of realScenes) {
+    progress.step(`int8 vs fp32: ${scene.name}`);
+    const record = collector.recorder(scene, set);
+    await playInterleaved(scene, pick(set, precisionKeys), (f) => {
+      progress.tick(precisionKeys.length);
+      record(f);
+    });
+  }
+  await closeAll(set);
+
+  // The synthetic classroom, tiled; naive embedding joins at the reuse face count.
+  set = await openVariants(
+    [...precisionSpecs, naiveSpec],
+    { config, logger, detection: { tiles: Math.max(CLASSROOM_TILES, config.detection.tiles) } },
+    progress,
+  );
+  for (const faces of plan.faceCounts) {
+    const scene = classroomScene(crops, faces, plan.classroomFrames);
+    const keys = faces === REUSE_FACES ? [...precisionKeys, naiveSpec.key] : ['int8'];
+    progress.step(`${keys.join('/')}: ${scene.name}`);
+    const record = collector.recorder(scene, set);
+    await playInterleaved(scene, pick(set, keys), (f) => {
+      progress.tick(keys.length);
+      record(f);
+    });
+  }
+  await closeAll(set);
+  const rssSteadyMb = median(collector.rssMb.slice(Math.floor(collector.rssMb.length / 2)));
+  const rssPeakMb = Math.max(...collector.rssMb);
+
+  progress.step('tfjs reference (human, face-api)');
+  // Each side of the tfjs comparison detects on every frame with the detector its reference uses.
+  const everyFrame = (model: Config['detection']['model']) => ({
+    config,
+    logger,
+    detection: { intervalFrames: 1, tiles: 1, model },
+  });
+  const blazeFace = await buildVariant(
+    { key: 'blazeface', precision: 'int8', floatModels },
+    everyFrame('blazeface'),
+  );
+  const ssd = await buildVariant(
+    { key: 'ssd', precision: 'int8', floatModels },
+    everyFrame('ssd-mobilenetv1'),
+  );
+  progress.tick(2);
+  const tfjs = await compareWithTfjs({
+    scene: clipScene(plan.tfjsFrames),
+    oursBlazeFace: blazeFace,
+    oursSsd: ssd,
+    human: await loadHuman(),
+    faceApi: await loadFaceApi(),
+    onFrame: () => progress.tick(),
+  });
+  await blazeFace.close();
+  await ssd.close();
+  progress.finish();
+
+  const ratios = {
+    int8VsFp32: round(median(collector.fp32OverInt8)),
+    int8NoFloatVsFp32: round(median(collector.fp32OverInt8NoFloat)),
+    vsTfjsReference: tfjs.vsHuman,
+    vsFaceApi: tfjs.vsFaceApi,
+    reuseVsNaive10Faces: collector.reuseRatio(),
+    overheadVsModelTime: round(median(collector.endToEndOverModel)),
+  };
+  const rssMb = {
+    steady: round(rssSteadyMb),
+    peak: round(rssPeakMb),
+    afterTfjs: round(process.memoryUsage.rss() / 2 ** 20),
+  };
+  const medianOf = (values: number[]) => round(median(values));
+  return {
+    version: 1,
+    quick: options.quick,
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model.trim() ?? 'unknown',
+      loadAverage1m: round(loadavg()[0] ?? 0),
+      node: process.version,
+    },
+    config: {
+      threads: config.models.threads,
+      detector: config.detection.model,
+      intervalFrames: config.detection.intervalFrames,
+      floatModels,
+      classroomTiles: Math.max(CLASSROOM_TILES, config.detection.tiles),
+    },
+    ratios,
+    targets: targetsOf(ratios, rssMb.steady),
+    stages: collector.stageRows(),
+    faceCounts: collector.faceCountRows(),
+    precision: {
+      medianMs: {
+        int8: medianOf(collector.precisionMs.int8),
+        int8NoFloat: medianOf(collector.precisionMs.int8NoFloat),
+        fp32: medianOf(collector.precisionMs.fp32),
+      },
+      agreement: {
+        int8: collector.agreeInt8.result(),
+        int8NoFloat: collector.agreeInt8NoFloat.result(),
+      },
+    },
+    tfjs,
+    reuse: {
+      naiveMs: medianOf(collector.reuse.naiveMs),
+      reuseMs: medianOf(collector.reuse.reuseMs),
+      naiveReidMs: medianOf(collector.reuse.naiveReidMs),
+      reuseReidMs: medianOf(collector.reuse.reuseReidMs),
+    },
+    rssMb,
+    wallS: round((performance.now() - started) / 1000),
+  };
+}

@@ -1,0 +1,112 @@
+// The pipelines the bench compares, each a complete Perception (pipeline + the daemon's trackers)
+// over its own model store, with model calls timed. Built like src/daemon/wiring.ts builds the
+// daemon's, so the bench measures what `classpulse run` runs.
+import type { Frame } from '../capture/frame.js';
+import { modelNames } from '../config/formats.js';
+import type { Config } from '../config/schema.js';
+import { Perception } from '../daemon/perception.js';
+import { buildClassroom } from '../daemon/wiring.js';
+import type { Logger } from '../log/logger.js';
+import { type ModelPrecision, ModelStore } from '../pipeline/model-store.js';
+import { Pipeline, type PipelineOptions, type PipelineResult } from '../pipeline/pipeline.js';
+import type { TrackHint } from '../pipeline/types.js';
+import { TimedModels } from './timed-models.js';
+
+export interface VariantSpec {
+  /** Short key used in the report, e.g. "int8". */
+  key: string;
+  precision: ModelPrecision;
+  /** models.floatModels for this variant (comma list; '' = none). */
+  floatModels: string;
+  /** Ask for an embedding on every face on every frame (the naive pipeline without reuse). */
+  embedEveryFrame?: boolean;
+}
+
+/**
+ * The daemon's Pipeline, remembering its last result (to compare outputs between variants) and,
+ * for the naive variant, asking for an embedding on every face whatever the tracker says.
+ */
+export class BenchPipeline extends Pipeline {
+  last: PipelineResult | undefined;
+
+  constructor(
+    options: PipelineOptions,
+    private readonly embedEveryFrame: boolean,
+  ) {
+    super(options);
+  }
+
+  override async process(frame: Frame, hints: TrackHint[]): Promise<PipelineResult> {
+    const asked = this.embedEveryFrame ? hints.map((h) => ({ ...h, needsEmbedding: true })) : hints;
+    this.last = await super.process(frame, asked);
+    return this.last;
+  }
+}
+
+export interface Variant {
+  spec: VariantSpec;
+  perception: Perception;
+  pipeline: BenchPipeline;
+  models: TimedModels;
+  close(): Promise<void>;
+}
+
+export interface VariantBuildOptions {
+  config: Config;
+  logger: Logger;
+  /** Overrides of the detection section (the tfjs comparison detects on every frame). */
+  detection?: Partial<Config['detection']>;
+}
+
+export async function buildVariant(
+  spec: VariantSpec,
+  options: VariantBuildOptions,
+): Promise<Variant> {
+  const { config, logger } = options;
+  const store = new ModelStore({
+    dir: config.models.dir,
+    precision: spec.precision,
+    floatModels: modelNames(spec.floatModels),
+    threads: config.models.threads,
+  });
+  const models = new TimedModels(store);
+  const pipeline = new BenchPipeline(
+    {
+      detection: { ...config.detection, ...options.detection },
+      expression: config.expression,
+      models,
+      logger,
+    },
+    spec.embedEveryFrame ?? false,
+  );
+  await pipeline.init();
+  models.take();
+  const perception = new Perception({
+    pipeline,
+    classroom: buildClassroom(config),
+    classIntervalMs: config.mqtt.classIntervalS * 1000,
+    expressionIntervalMs: config.expression.intervalMs,
+  });
+  return { spec, perception, pipeline, models, close: () => store.close() };
+}
+
+/** One frame through one variant: wall time of the whole Perception step and its model share. */
+export interface FrameSample {
+  endToEndMs: number;
+  modelMs: number;
+  stagesMs: Record<string, number>;
+  faces: number;
+}
+
+export async function runFrame(variant: Variant, frame: Frame): Promise<FrameSample> {
+  variant.models.take();
+  const t0 = performance.now();
+  const processed = await variant.perception.process(frame);
+  const endToEndMs = performance.now() - t0;
+  return {
+    endToEndMs,
+    modelMs: variant.models.take(),
+    stagesMs: { ...processed.timingsMs },
+    faces: variant.pipeline.last?.observations.length ?? 0,
+  };
+}
