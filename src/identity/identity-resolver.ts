@@ -26,6 +26,12 @@ export interface Resolution {
   recognised: boolean;
 }
 
+/** A track whose student was erased, and the id it was published under until then. */
+export interface ErasedTrack {
+  trackId: string;
+  publishedId: string;
+}
+
 interface TrackIdentity {
   studentId: string | undefined;
   /** Consecutive embeddings agreeing on `candidate` (or, once assigned, disagreeing with it). */
@@ -106,23 +112,27 @@ export class IdentityResolver {
 
   /**
    * A new gallery (after enrolment or erasure). Tracks holding a student no longer enrolled go
-   * back to anonymous; their tracker ids are returned so the daemon can drop the state it keeps
-   * under the old published id (erasure must reach the counters too).
+   * back to anonymous; they are returned with the id they were published under, so the daemon can
+   * drop the state it keeps for them and clear that id's retained topic (erasure reaches counters).
    */
-  setStudents(students: readonly EnrolledStudent[]): string[] {
-    this.students = students;
+  setStudents(students: readonly EnrolledStudent[]): ErasedTrack[] {
     const enrolled = new Set(students.map((s) => s.id));
-    const dropped: string[] = [];
+    const dropped: ErasedTrack[] = [];
     for (const [trackId, state] of this.tracks) {
-      if (state.studentId !== undefined && !enrolled.has(state.studentId)) dropped.push(trackId);
-      if (
-        (state.studentId !== undefined && !enrolled.has(state.studentId)) ||
-        (state.candidate !== undefined && !enrolled.has(state.candidate))
-      ) {
+      if (state.studentId !== undefined && !enrolled.has(state.studentId)) {
+        dropped.push({ trackId, publishedId: this.publishedId(trackId) });
         this.reset(state);
       }
+      if (state.candidate !== undefined && !enrolled.has(state.candidate)) this.reset(state);
     }
+    this.students = students;
     return dropped;
+  }
+
+  /** A vote is under way: ask the pipeline for this track's embedding every frame until it ends. */
+  voting(trackId: string): boolean {
+    const state = this.tracks.get(trackId);
+    return state !== undefined && state.streak > 0;
   }
 
   private heldByOther(studentId: string, trackId: string): boolean {

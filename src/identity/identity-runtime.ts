@@ -9,10 +9,10 @@ import { cv, type Mat } from '../capture/cv.js';
 import type { Config } from '../config/schema.js';
 import type { Event } from '../events/types.js';
 import type { ModelStore } from '../pipeline/model-store.js';
-import type { Box } from '../pipeline/types.js';
+import type { Box, Observation, TrackHint } from '../pipeline/types.js';
 import { embeddingModelId } from './embedding-model.js';
 import { GalleryStore, galleryPath } from './gallery-store.js';
-import { IdentityResolver, type Resolution } from './identity-resolver.js';
+import { type ErasedTrack, IdentityResolver, type Resolution } from './identity-resolver.js';
 import { Pseudonymiser } from './pseudonym.js';
 import { SampleStore } from './sample-store.js';
 
@@ -65,6 +65,33 @@ export class IdentityRuntime {
     return resolution;
   }
 
+  /**
+   * Every embedding of this frame, after `classroom.update`: an observation measured in a track's
+   * region carries its trackId; a new face's (its first embedding) is found by its box among the
+   * tracks seen at `tMs` (the tracker copies the observation's box).
+   */
+  observeFrame(
+    observations: readonly Observation[],
+    tracks: ReadonlyArray<{ id: string; box: Box; lastSeenMs: number; lost: boolean }>,
+    tMs: number,
+    image?: Mat,
+  ): void {
+    for (const o of observations) {
+      if (!o.embedding) continue;
+      const trackId =
+        o.trackId ??
+        tracks.find((t) => !t.lost && t.lastSeenMs === tMs && sameBox(t.box, o.box))?.id;
+      if (trackId !== undefined) this.observe(trackId, o.embedding, image, o.box);
+    }
+  }
+
+  /** While a vote is under way, ask for the track's embedding every frame (identity sooner). */
+  adjustHints(hints: readonly TrackHint[]): TrackHint[] {
+    return hints.map((h) =>
+      !h.needsEmbedding && this.resolver.voting(h.id) ? { ...h, needsEmbedding: true } : h,
+    );
+  }
+
   relabel(events: readonly Event[]): Event[] {
     return this.resolver.relabel(events);
   }
@@ -76,13 +103,14 @@ export class IdentityRuntime {
   /**
    * Reloads the gallery if its file changed. Returns the tracker ids whose student is no longer
    * enrolled (erased): the daemon must drop their per-student state. A gallery that became
-   * unreadable throws GalleryError and the last good one stays in use.
+   * unreadable throws GalleryError once (log it) and the last good one stays in use.
    */
-  refresh(): string[] {
+  refresh(): ErasedTrack[] {
     const stamp = this.stamp();
     if (stamp === this.galleryStamp) return [];
-    const students = this.gallery.load();
+    // Stamp first: a bad file is reported once per change, not on every refresh.
     this.galleryStamp = stamp;
+    const students = this.gallery.load();
     for (const id of this.lastSampleMs.keys()) {
       if (!students.some((s) => s.id === id)) this.lastSampleMs.delete(id);
     }
@@ -98,6 +126,10 @@ export class IdentityRuntime {
       return 'absent';
     }
   }
+}
+
+function sameBox(a: Box, b: Box): boolean {
+  return Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 && Math.abs(a.w - b.w) < 0.5;
 }
 
 /** JPEG of the face box with a margin, clipped to the frame. */

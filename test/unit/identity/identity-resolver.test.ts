@@ -87,7 +87,9 @@ describe('IdentityResolver', () => {
     const r = resolver();
     for (let i = 0; i < 3; i++) r.observe('anon-1', axis(0));
     for (let i = 0; i < 3; i++) r.observe('anon-2', axis(10));
-    expect(r.setStudents(students.filter((s) => s.id !== 'ana'))).toEqual(['anon-1']);
+    expect(r.setStudents(students.filter((s) => s.id !== 'ana'))).toEqual([
+      { trackId: 'anon-1', publishedId: 'ana' },
+    ]);
     expect([r.publishedId('anon-1'), r.publishedId('anon-2')]).toEqual(['anon-1', 'ben']);
     for (let i = 0; i < 5; i++) r.observe('anon-1', axis(0));
     expect(r.publishedId('anon-1')).toBe('anon-1');
