@@ -11,6 +11,7 @@ import { embeddingModelId } from '../identity/embedding-model.js';
 import { Enroller, listPhotos } from '../identity/enroller.js';
 import { GalleryError, studentIdProblem } from '../identity/gallery-format.js';
 import { GalleryStore, galleryPath } from '../identity/gallery-store.js';
+import { nearestStudent } from '../identity/matching.js';
 import { ProgressBar, type ProgressOut } from '../identity/progress-bar.js';
 import { silentLogger } from '../log/logger.js';
 import { ModelFileError } from '../pipeline/model-store.js';
@@ -89,6 +90,19 @@ export async function enrollCommand(
           `nothing was written: remove or replace them and run again\n`,
       );
       return ExitCode.failure;
+    }
+    // The same face under two ids would make the vote flip between them: say so (not refused,
+    // twins exist), naming the closest photo.
+    const others = gallery.load().filter((s) => s.id !== args.id);
+    for (const [i, embedding] of embeddings.entries()) {
+      const match = nearestStudent(embedding, others);
+      if (match && match.distance <= config.identity.matchDistance) {
+        err.write(
+          `classpulse enroll: warning: ${photos.files[i]} looks like enrolled student ` +
+            `"${match.studentId}" (distance ${match.distance.toFixed(2)} ≤ identity.matchDistance ` +
+            `${config.identity.matchDistance}): the same person under two ids?\n`,
+        );
+      }
     }
     let replaced = false;
     gallery.update((students) => {

@@ -73,6 +73,19 @@ describe('enroll and students commands', () => {
     expect(err2.text).toContain('nothing was written');
     expect(readFileSync(gallery, 'utf8')).toBe(before);
 
+    // audrey's photo under a second id is enrolled, with a warning naming the likely duplicate.
+    const err3 = new Capture();
+    expect(
+      await enrollCommand(
+        { id: 'audrey-2', paths: [join(MEDIA, 'audrey_crop.jpg')], config },
+        { out, err: err3 },
+      ),
+    ).toBe(ExitCode.ok);
+    expect(err3.text).toMatch(/audrey_crop\.jpg looks like enrolled student "audrey"/);
+    expect(await studentsCommand({ action: 'erase', id: 'audrey-2', config }, { out, err })).toBe(
+      ExitCode.ok,
+    );
+
     const list = new Capture();
     expect(await studentsCommand({ action: 'list', config }, { out: list, err })).toBe(ExitCode.ok);
     expect(list.text).toMatch(/^1 student\(s\)/);
