@@ -18,10 +18,9 @@ describe('classpulse replay --trace (spawned)', () => {
     for (const event of events) expect(TYPES.has(event.type), JSON.stringify(event)).toBe(true);
 
     // Every frame of the 765-frame clip, in media time (25 fps: 40 ms apart), faces counted.
-    const frames = events.filter((e) => e.type === 'frame') as Array<{
-      tMs: number;
-      faces: number;
-    }>;
+    const frames = events
+      .filter((e) => e.type === 'frame')
+      .map((e) => ({ tMs: e.tMs as number, faces: e.faces as number }));
     expect(frames).toHaveLength(765);
     expect(frames.map((f) => f.tMs).slice(0, 3)).toEqual([0, 40, 80]);
     expect(frames.at(-1)?.tMs).toBe(764 * 40);
