@@ -2,6 +2,7 @@
 // 0600, fsync, rename) so a crash or a full disk leaves the old gallery whole; a gallery that cannot
 // be read or was made by another model is refused with a GalleryError and never overwritten.
 import {
+  chownSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -9,8 +10,8 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -86,15 +87,24 @@ export function writeAtomically(file: string, text: string): void {
   const temp = join(dir, `.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    // `sudo classpulse enroll` must not leave a root-owned 0600 file the daemon's user cannot
+    // read: the file takes the owner of its directory (systemd's StateDirectory is that user's).
+    if (process.getuid?.() === 0) {
+      const owner = statSync(dir);
+      chownSync(temp, owner.uid, owner.gid);
+    }
+    renameSync(temp, file);
   } catch (error) {
-    closeSync(fd);
-    unlinkSync(temp);
+    // The old gallery is untouched; do not leave a half-written temp file beside it.
+    rmSync(temp, { force: true });
     throw error;
   }
-  closeSync(fd);
-  renameSync(temp, file);
   // The rename itself is durable only once the directory entry is flushed.
   const dirFd = openSync(dir, 'r');
   try {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GalleryError, studentIdProblem } from '../../../src/identity/gallery-format.js';
-import { GalleryStore, galleryPath } from '../../../src/identity/gallery-store.js';
+import { GalleryStore, galleryPath, writeAtomically } from '../../../src/identity/gallery-store.js';
 import { axis, MODEL, near, student } from './fixtures.js';
 
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'gallery-')), 'state', 'gallery.json');
@@ -90,6 +90,15 @@ describe('GalleryStore', () => {
     const otherPrecision = new GalleryStore({ file, model: { ...MODEL, precision: 'fp32' } });
     expect(errorOf(() => otherPrecision.load()).problem).toBe('other-model');
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('a write that fails leaves neither a temp file nor a changed target', () => {
+    const file = tempFile();
+    // A non-empty directory where the gallery should be: the rename fails.
+    mkdirSync(join(file, 'x'), { recursive: true });
+    expect(() => writeAtomically(file, '{}')).toThrow();
+    expect(readdirSync(join(file, '..'))).toEqual(['gallery.json']);
+    expect(readdirSync(file)).toEqual(['x']);
   });
 
   it('reports a gallery other users can read', () => {
