@@ -186,8 +186,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   progress.finish();
 
   const ratios = {
-    int8VsFp32: round(median(collector.fp32OverInt8)),
-    int8NoFloatVsFp32: round(median(collector.fp32OverInt8NoFloat)),
+    ...collector.precisionRatios(),
     vsTfjsReference: tfjs.vsHuman,
     vsFaceApi: tfjs.vsFaceApi,
     reuseVsNaive10Faces: collector.reuseRatio(),
@@ -216,7 +215,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       classroomTiles: Math.max(CLASSROOM_TILES, config.detection.tiles),
     },
     ratios,
-    targets: targetsOf(ratios, rssMb.steady),
+    targets: targetsOf(ratios),
     stages: collector.stageRows(),
     faceCounts: collector.faceCountRows(),
     precision: {
@@ -236,6 +235,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       reuseMs: medianOf(collector.reuse.reuseMs),
       naiveReidMs: medianOf(collector.reuse.naiveReidMs),
       reuseReidMs: medianOf(collector.reuse.reuseReidMs),
+      naiveDetectFrames: collector.reuse.naiveDetectFrames,
+      reuseDetectFrames: collector.reuse.reuseDetectFrames,
+    },
+    cadenceMismatchFrames: {
+      int8VsFp32: collector.cadenceMismatch.fp32,
+      reuseVsNaive10Faces: collector.cadenceMismatch.naive,
     },
     rssMb,
     wallS: round((performance.now() - started) / 1000),

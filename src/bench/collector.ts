@@ -22,6 +22,16 @@ export class BenchCollector {
     reuseMs: [] as number[],
     naiveReidMs: [] as number[],
     reuseReidMs: [] as number[],
+    naiveDetectFrames: 0,
+    reuseDetectFrames: 0,
+  };
+  /** Paired frames left out of a ratio because only one side ran the detector on them. */
+  readonly cadenceMismatch = { fp32: 0, naive: 0 };
+  /** Ratios of mismatched frames: used only when no frame matched (a --quick run's few frames). */
+  private readonly fallback = {
+    fp32OverInt8: [] as number[],
+    fp32OverInt8NoFloat: [] as number[],
+    naiveOverReuse: [] as number[],
   };
   readonly agreeInt8 = new AgreementMeter();
   readonly agreeInt8NoFloat = new AgreementMeter();
@@ -44,7 +54,15 @@ export class BenchCollector {
       if (f.warmUp || !int8) return;
       kept.push(int8);
       this.endToEndOverModel.push(int8.endToEndMs / Math.max(int8.modelMs, 1e-3));
-      if (fp32 && noFloat) {
+      // Ratios compare like with like: a frame where only one tracker asked for the detector
+      // (their track states drift apart) measures the detector, not precision or reuse.
+      const sameCadence = fp32?.detected === int8.detected && noFloat?.detected === int8.detected;
+      if (fp32 && noFloat && !sameCadence) {
+        this.cadenceMismatch.fp32 += 1;
+        this.fallback.fp32OverInt8.push(fp32.endToEndMs / int8.endToEndMs);
+        this.fallback.fp32OverInt8NoFloat.push(fp32.endToEndMs / noFloat.endToEndMs);
+      }
+      if (fp32 && noFloat && sameCadence) {
         this.fp32OverInt8.push(fp32.endToEndMs / int8.endToEndMs);
         this.fp32OverInt8NoFloat.push(fp32.endToEndMs / noFloat.endToEndMs);
         this.precisionMs.int8.push(int8.endToEndMs);
@@ -53,6 +71,14 @@ export class BenchCollector {
       }
       const naive = f.samples.get('naive');
       if (naive) {
+        this.reuse.naiveDetectFrames += naive.detected ? 1 : 0;
+        this.reuse.reuseDetectFrames += int8.detected ? 1 : 0;
+      }
+      if (naive && naive.detected !== int8.detected) {
+        this.cadenceMismatch.naive += 1;
+        this.fallback.naiveOverReuse.push(naive.endToEndMs / int8.endToEndMs);
+      }
+      if (naive && naive.detected === int8.detected) {
         this.reuse.naiveMs.push(naive.endToEndMs);
         this.reuse.reuseMs.push(int8.endToEndMs);
         this.reuse.naiveReidMs.push(naive.stagesMs.reid ?? 0);
@@ -64,7 +90,18 @@ export class BenchCollector {
   /** Median over frames of naive ÷ reuse on the same frame. */
   reuseRatio(): number {
     const { naiveMs, reuseMs } = this.reuse;
-    return round(median(naiveMs.map((ms, i) => ms / (reuseMs[i] ?? Number.NaN))));
+    const matched = naiveMs.map((ms, i) => ms / (reuseMs[i] ?? Number.NaN));
+    return round(median(matched.length > 0 ? matched : this.fallback.naiveOverReuse));
+  }
+
+  /** Median over frames of fp32 ÷ int8 (shipped float models, or none) on the same frame. */
+  precisionRatios(): { int8VsFp32: number; int8NoFloatVsFp32: number } {
+    const pick = (matched: number[], fallback: number[]) =>
+      round(median(matched.length > 0 ? matched : fallback));
+    return {
+      int8VsFp32: pick(this.fp32OverInt8, this.fallback.fp32OverInt8),
+      int8NoFloatVsFp32: pick(this.fp32OverInt8NoFloat, this.fallback.fp32OverInt8NoFloat),
+    };
   }
 
   stageRows(): StageRow[] {

@@ -96,6 +96,8 @@ export interface FrameSample {
   modelMs: number;
   stagesMs: Record<string, number>;
   faces: number;
+  /** The detector ran on this frame (variants' trackers can disagree on when it must). */
+  detected: boolean;
 }
 
 export async function runFrame(variant: Variant, frame: Frame): Promise<FrameSample> {
@@ -108,5 +110,6 @@ export async function runFrame(variant: Variant, frame: Frame): Promise<FrameSam
     modelMs: variant.models.take(),
     stagesMs: { ...processed.timingsMs },
     faces: variant.pipeline.last?.observations.length ?? 0,
+    detected: variant.pipeline.last?.detected ?? false,
   };
 }
