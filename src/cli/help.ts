@@ -6,6 +6,9 @@ Usage:
   classpulse run [--config FILE]          run the daemon (camera → perception → MQTT)
   classpulse replay VIDEO [--trace]       run perception over a video file as fast as it goes
   classpulse doctor [--config FILE]       check camera, models, broker, disk and clock
+  classpulse enroll --id ID PHOTO|DIR...  enrol a student (embeddings only, on the device)
+  classpulse students list | erase ID|--all   list or erase enrolled students
+  classpulse bench [--json] [--quick]     side-by-side performance ratios
   classpulse config check [FILE]          validate a config file; exit 78 when invalid
   classpulse config show [--config FILE]  print the effective config, secrets masked
   classpulse --version                    print the version
@@ -58,3 +61,24 @@ Checks that the camera opens and delivers a frame, every model file matches its 
 loads, the broker accepts the configured credentials and TLS, the state directory has disk space,
 and the clock is sane. Prints a table; exits 0 when nothing failed, 1 naming what failed, 78 when
 the configuration itself is invalid.`;
+
+export const ENROLL_HELP = `Usage: classpulse enroll --id STUDENT_ID PHOTO|FOLDER... [--config FILE]
+
+Computes face embeddings of the student on this device and stores them in identity.gallery (mode
+0600, written atomically) — embeddings only, never the photos. Each photo must hold exactly one
+usable face; a photo that does not is named and skipped. Folders show a progress bar.`;
+
+export const STUDENTS_HELP = `Usage:
+  classpulse students list [--config FILE]          enrolled students and their sample counts
+  classpulse students erase STUDENT_ID [--config FILE]
+  classpulse students erase --all [--config FILE]
+
+erase removes every trace of a student on the device: gallery entry, kept samples, counters.`;
+
+export const BENCH_HELP = `Usage: classpulse bench [--json] [--quick] [--config FILE]
+
+Measures, side by side in one run, per-stage latency and end-to-end frame time on real frames and
+a synthetic classroom (1-30 composited real faces on 1280x720): int8 vs fp32, ours vs the tfjs
+reference, embedding reuse vs naive at 10 faces, overhead over model time, RSS. With --json the
+last stdout line is one JSON object (docs/performance.md documents every key). A progress bar
+goes to stderr. --quick runs a short version with the same report shape.`;

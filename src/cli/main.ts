@@ -6,9 +6,20 @@ import { PACKAGE_ROOT } from '../config/load.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { configCheck, configShow } from './config-command.js';
 import { doctorCommand } from './doctor-command.js';
-import { CONFIG_HELP, DOCTOR_HELP, MAIN_HELP, REPLAY_HELP, RUN_HELP } from './help.js';
+import { enrollCommand } from './enroll-command.js';
+import {
+  BENCH_HELP,
+  CONFIG_HELP,
+  DOCTOR_HELP,
+  ENROLL_HELP,
+  MAIN_HELP,
+  REPLAY_HELP,
+  RUN_HELP,
+  STUDENTS_HELP,
+} from './help.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
+import { studentsCommand } from './students-command.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
@@ -30,6 +41,10 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     version: { type: 'boolean', short: 'V' },
     trace: { type: 'boolean' },
     fps: { type: 'string' },
+    id: { type: 'string' },
+    all: { type: 'boolean' },
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
   } as const;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -66,6 +81,38 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
         config: values.config,
         fps,
         trace: values.trace === true,
+      });
+    }
+    case 'enroll':
+      if (values.help) return printHelp(ENROLL_HELP);
+      if (values.id === undefined) return usage('enroll needs --id <student-id>', ENROLL_HELP);
+      return enrollCommand({
+        id: values.id,
+        paths: positionals.slice(1),
+        ...(values.config ? { config: values.config } : {}),
+      });
+    case 'students': {
+      if (values.help) return printHelp(STUDENTS_HELP);
+      if (sub !== 'list' && sub !== 'erase')
+        return usage('students takes list or erase', STUDENTS_HELP);
+      if (sub === 'list' && rest.length > 0) return usage('list takes no argument', STUDENTS_HELP);
+      if (rest.length > 1) return usage('erase takes one student id', STUDENTS_HELP);
+      return studentsCommand({
+        action: sub,
+        ...(rest[0] !== undefined ? { id: rest[0] } : {}),
+        ...(values.all ? { all: true } : {}),
+        ...(values.config ? { config: values.config } : {}),
+      });
+    }
+    case 'bench': {
+      if (values.help) return printHelp(BENCH_HELP);
+      if (sub !== undefined) return usage(`bench takes no argument (got "${sub}")`, BENCH_HELP);
+      // Loaded only here: the bench pulls in the tfjs reference (a development dependency).
+      const { benchCommand } = await import('./bench-command.js');
+      return benchCommand({
+        json: values.json === true,
+        config: values.config,
+        quick: values.quick,
       });
     }
     case 'doctor':

@@ -7,9 +7,8 @@ import { Daemon } from '../daemon/daemon.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { Shutdown } from '../daemon/shutdown.js';
 import { TraceSink } from '../daemon/trace-sink.js';
-import { buildPerception, openModels } from '../daemon/wiring.js';
+import { buildPerception, isStartupConfigError, openModels } from '../daemon/wiring.js';
 import { createLogger } from '../log/logger.js';
-import { ModelFileError } from '../pipeline/model-store.js';
 import { reportConfigError } from './config-command.js';
 
 export interface ReplayArgs {
@@ -67,7 +66,7 @@ export async function replayCommand(args: ReplayArgs): Promise<ExitCodeValue> {
     );
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof ModelFileError) {
+    if (isStartupConfigError(error)) {
       process.stderr.write(`classpulse: ${error.message}\n`);
       return ExitCode.config;
     }

@@ -10,10 +10,9 @@ import { DaemonCommands } from '../daemon/daemon-commands.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { Shutdown } from '../daemon/shutdown.js';
 import { StatsReporter } from '../daemon/stats-reporter.js';
-import { buildPerception, openModels } from '../daemon/wiring.js';
+import { buildPerception, isStartupConfigError, openModels } from '../daemon/wiring.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { OpsRuntime } from '../ops/ops-runtime.js';
-import { ModelFileError } from '../pipeline/model-store.js';
 import { MqttPublisher } from '../publish/mqtt-publisher.js';
 import { reportConfigError } from './config-command.js';
 
@@ -54,8 +53,8 @@ export async function runCommand(file: string | undefined): Promise<ExitCodeValu
     perception = await buildPerception(config, logger, models);
   } catch (error) {
     shutdown.removeSignalHandlers();
-    if (error instanceof ModelFileError) {
-      logger.fatal({ file: error.file, problem: error.problem }, error.message);
+    if (isStartupConfigError(error)) {
+      logger.fatal({ err: error }, error.message);
       process.stderr.write(`classpulse: ${error.message}\n`);
       return ExitCode.config;
     }

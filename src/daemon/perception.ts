@@ -2,6 +2,8 @@
 // observations update the trackers, and the class summary is added on its interval of frame time.
 import type { Frame } from '../capture/frame.js';
 import type { Event } from '../events/types.js';
+import type { IdentityRuntime } from '../identity/identity-runtime.js';
+import type { Logger } from '../log/logger.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { Box, TrackHint } from '../pipeline/types.js';
 import type { Classroom } from '../trackers/classroom.js';
@@ -14,7 +16,15 @@ export interface PerceptionOptions {
   classIntervalMs: number;
   /** expression.intervalMs: the tracker's own expression cadence, stretched by adaptation. */
   expressionIntervalMs: number;
+  /** Enrolled students: published ids instead of anon-N once a vote agrees (src/identity). */
+  identity?: IdentityRuntime;
+  logger?: Logger;
 }
+
+/** How often (frame time) the gallery file is checked for enrolments and erasures. */
+const IDENTITY_REFRESH_MS = 5000;
+/** How often kept samples are pruned by age even when none is added. */
+const SAMPLE_PRUNE_MS = 3_600_000;
 
 /** The knobs of the adaptation ladder this stage applies (src/ops/adaptation-ladder.ts). */
 export interface PerceptionKnobs {
@@ -27,18 +37,31 @@ export class Perception implements FrameProcessor {
   private knobs: PerceptionKnobs = { expressionIntervalScale: 1, detectionIntervalScale: 1 };
   /** When each track last got an expression, to stretch the cadence under load. */
   private readonly expressionAtMs = new Map<string, number>();
+  private nextIdentityRefreshMs = IDENTITY_REFRESH_MS;
+  private nextSamplePruneMs = 0;
 
   constructor(private readonly options: PerceptionOptions) {}
 
   async process(frame: Frame): Promise<ProcessedFrame> {
     const { pipeline, classroom, classIntervalMs } = this.options;
-    const hints = this.stretchExpressions(classroom.hints(frame.tMs), frame.tMs);
+    const { identity } = this.options;
+    const trackerHints = classroom.hints(frame.tMs);
+    const hints = this.stretchExpressions(
+      identity ? identity.adjustHints(trackerHints) : trackerHints,
+      frame.tMs,
+    );
     const result = await pipeline.process(frame, hints);
     const trackStarted = performance.now();
-    const events: Event[] = classroom.update(result.observations, frame.tMs);
+    let events: Event[] = classroom.update(result.observations, frame.tMs);
     if (frame.tMs >= this.nextClassMs) {
       events.push({ type: 'class', tMs: frame.tMs, summary: classroom.summary(frame.tMs) });
       this.nextClassMs = frame.tMs + classIntervalMs;
+    }
+    if (identity) {
+      identity.observeFrame(result.observations, classroom.tracks(), frame.tMs, frame.image);
+      this.refreshIdentity(identity, frame.tMs);
+      // Tracker ids become published ids (enrolled or anon-N, pseudonymised when configured).
+      events = identity.relabel(events);
     }
     const first = events[0];
     const faces = first?.type === 'frame' ? first.faces : result.observations.length;
@@ -47,6 +70,23 @@ export class Perception implements FrameProcessor {
       faces,
       timingsMs: { ...result.timingsMs, track: performance.now() - trackStarted },
     };
+  }
+
+  /** Picks up enrolments and erasures made by `classpulse enroll` / `students erase`. */
+  private refreshIdentity(identity: IdentityRuntime, tMs: number): void {
+    if (tMs >= this.nextIdentityRefreshMs) {
+      this.nextIdentityRefreshMs = tMs + IDENTITY_REFRESH_MS;
+      try {
+        for (const erased of identity.refresh()) this.options.classroom.forget(erased.trackId);
+      } catch (error) {
+        // The last good gallery stays in use; the file is reported once per change.
+        this.options.logger?.error({ err: error }, 'gallery not reloaded');
+      }
+    }
+    if (tMs >= this.nextSamplePruneMs) {
+      this.nextSamplePruneMs = tMs + SAMPLE_PRUNE_MS;
+      identity.samples.prune();
+    }
   }
 
   /** Adaptation: fewer expressions first, then a slower detection cadence. */

@@ -2,8 +2,11 @@
 // replay exercises exactly the perception the daemon runs.
 import { modelNames } from '../config/formats.js';
 import type { Config } from '../config/schema.js';
+import { GalleryError } from '../identity/gallery-format.js';
+import { IdentityRuntime } from '../identity/identity-runtime.js';
+import { PseudonymKeyError } from '../identity/pseudonym.js';
 import type { Logger } from '../log/logger.js';
-import { ModelStore } from '../pipeline/model-store.js';
+import { ModelFileError, ModelStore } from '../pipeline/model-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { Classroom } from '../trackers/classroom.js';
 import { Perception } from './perception.js';
@@ -35,10 +38,22 @@ export async function buildPerception(
     classroom: buildClassroom(config),
     classIntervalMs: config.mqtt.classIntervalS * 1000,
     expressionIntervalMs: config.expression.intervalMs,
+    // Throws GalleryError / PseudonymKeyError: configuration problems (exit 78).
+    identity: new IdentityRuntime({ config, models }),
+    logger: logger.child({ module: 'identity' }),
   });
 }
 
 export function buildClassroom(config: Config): Classroom {
   const { tracking, blink, headTurn, expression } = config;
   return new Classroom({ tracking, blink, headTurn, expression });
+}
+
+/** Start-up problems a restart cannot fix: bad model files, a bad gallery or pseudonym key (exit 78). */
+export function isStartupConfigError(error: unknown): error is Error {
+  return (
+    error instanceof ModelFileError ||
+    error instanceof GalleryError ||
+    error instanceof PseudonymKeyError
+  );
 }

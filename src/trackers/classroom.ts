@@ -106,6 +106,12 @@ export class Classroom {
     this.published.clear();
   }
 
+  /** A student was erased: their counters go; the face, if still here, goes on anonymously. */
+  forget(trackId: string): void {
+    if (this.students.has(trackId)) this.students.set(trackId, this.newStudent(trackId));
+    this.published.delete(trackId);
+  }
+
   tracks(): readonly Readonly<TrackView>[] {
     return this.tracker.tracks();
   }
