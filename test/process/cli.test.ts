@@ -11,7 +11,16 @@ describe('classpulse CLI (spawned)', () => {
     const version = await runCli(['--version']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
-    for (const args of [['--help'], ['run', '--help'], ['config', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['run', '--help'],
+      ['config', '--help'],
+      ['replay', '--help'],
+      ['doctor', '--help'],
+      ['enroll', '--help'],
+      ['students', '--help'],
+      ['bench', '--help'],
+    ]) {
       const help = await runCli(args);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout).toMatch(/Usage/);
@@ -23,6 +32,10 @@ describe('classpulse CLI (spawned)', () => {
     expect((await runCli([])).code).toBe(64);
     expect((await runCli(['config', 'fix'])).code).toBe(64);
     expect((await runCli(['run', '--bogus'])).code).toBe(64);
+    expect((await runCli(['enroll', 'photo.jpg'])).code).toBe(64);
+    expect((await runCli(['enroll', '--id', 'student-1'])).code).toBe(64);
+    expect((await runCli(['students', 'erase'])).code).toBe(64);
+    expect((await runCli(['students', 'show'])).code).toBe(64);
   });
 
   it('config check names a misspelt key and a wrong-typed value and exits 78', async () => {
