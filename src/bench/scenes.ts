@@ -16,6 +16,8 @@ export interface Scene {
   frames: number;
   /** Faces composited in (synthetic classroom only). */
   composedFaces?: number;
+  /** Leading frames left out of timings; WARM_UP_FRAMES unless set. */
+  warmUpFrames?: number;
   frameAt(i: number): Mat;
 }
 
@@ -39,11 +41,20 @@ export function stillScenes(stills: readonly Still[], frames: number): Scene[] {
   }));
 }
 
-export function classroomScene(crops: readonly FaceCrop[], faces: number, frames: number): Scene {
+/**
+ * `warmUpFrames` should cover one detection run per tile row (detection.intervalFrames × tiles),
+ * so the timed frames track every face the tiled detector can find, as a running daemon does.
+ */
+export function classroomScene(
+  crops: readonly FaceCrop[],
+  faces: number,
+  options: { measuredFrames: number; warmUpFrames: number },
+): Scene {
   const scene = new ClassroomScene(layoutClassroom(crops, faces));
   return {
     name: `classroom ${faces} faces (1280×720)`,
-    frames,
+    frames: options.warmUpFrames + options.measuredFrames,
+    warmUpFrames: options.warmUpFrames,
     composedFaces: faces,
     frameAt: (i) => scene.render(i),
   };
@@ -65,7 +76,7 @@ export async function playInterleaved(
   variants: readonly Variant[],
   onFrame: (frame: InterleavedFrame) => void,
 ): Promise<void> {
-  for (const v of variants) v.perception.reset();
+  for (const v of variants) v.restart();
   for (let i = 0; i < scene.frames; i++) {
     const image = scene.frameAt(i);
     const frame: Frame = {
@@ -78,7 +89,7 @@ export async function playInterleaved(
     const order = i % 2 === 0 ? variants : [...variants].reverse();
     const samples = new Map<string, FrameSample>();
     for (const v of order) samples.set(v.spec.key, await runFrame(v, frame));
-    onFrame({ index: i, warmUp: i < WARM_UP_FRAMES, samples });
+    onFrame({ index: i, warmUp: i < (scene.warmUpFrames ?? WARM_UP_FRAMES), samples });
   }
 }
 

@@ -45,9 +45,15 @@ export class BenchPipeline extends Pipeline {
 
 export interface Variant {
   spec: VariantSpec;
+  /** Replaced by `restart()`. */
   perception: Perception;
   pipeline: BenchPipeline;
   models: TimedModels;
+  /**
+   * New trackers for a new scene. Perception.reset() is the MQTT `reset` command (counters only,
+   * tracks stay), which would carry the last scene's faces into the next one as lost tracks.
+   */
+  restart(): void;
   close(): Promise<void>;
 }
 
@@ -81,13 +87,24 @@ export async function buildVariant(
   );
   await pipeline.init();
   models.take();
-  const perception = new Perception({
+  const newPerception = () =>
+    new Perception({
+      pipeline,
+      classroom: buildClassroom(config),
+      classIntervalMs: config.mqtt.classIntervalS * 1000,
+      expressionIntervalMs: config.expression.intervalMs,
+    });
+  const variant: Variant = {
+    spec,
+    perception: newPerception(),
     pipeline,
-    classroom: buildClassroom(config),
-    classIntervalMs: config.mqtt.classIntervalS * 1000,
-    expressionIntervalMs: config.expression.intervalMs,
-  });
-  return { spec, perception, pipeline, models, close: () => store.close() };
+    models,
+    restart: () => {
+      variant.perception = newPerception();
+    },
+    close: () => store.close(),
+  };
+  return variant;
 }
 
 /** One frame through one variant: wall time of the whole Perception step and its model share. */

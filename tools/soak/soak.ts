@@ -54,7 +54,7 @@ const daemon: ChildProcess = spawn(
         Object.entries(process.env).filter(([k]) => !k.startsWith('CLASSPULSE_')),
       ),
       CLASSPULSE_LOG_FORMAT: 'json',
-      CLASSPULSE_LOG_LEVEL: 'warn',
+      CLASSPULSE_LOG_LEVEL: 'info',
       CLASSPULSE_DEVICE_ID: 'soak',
       CLASSPULSE_DEVICE_ROOM: 'lab',
       CLASSPULSE_DEVICE_STATE_DIR: dir,
@@ -64,9 +64,21 @@ const daemon: ChildProcess = spawn(
       CLASSPULSE_CAMERA_HEIGHT: '300',
       CLASSPULSE_CAMERA_ON_END: 'loop',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
+// The daemon's periodic `stats` log lines (stdout) say how many frames it has processed.
+let framesProcessed = 0;
+let pending = '';
+daemon.stdout?.on('data', (chunk: Buffer) => {
+  const lines = (pending + chunk.toString()).split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    if (!line.includes('"framesProcessed"')) continue;
+    const frames = (JSON.parse(line) as { framesProcessed?: unknown }).framesProcessed;
+    if (typeof frames === 'number') framesProcessed = frames;
+  }
+});
 let stderrTail = '';
 daemon.stderr?.on('data', (chunk: Buffer) => {
   stderrTail = (stderrTail + chunk.toString()).slice(-4000);
@@ -91,7 +103,7 @@ while (performance.now() - started < endMs) {
   const sample = sampleProcess(pid, (performance.now() - started) / 1000);
   samples.push(sample);
   process.stderr.write(
-    `soak ${sample.tS.toFixed(0)} s: RSS ${sample.rssMb.toFixed(1)} MB, ${sample.openFds} fds, ${messages} messages${sample.tS < warmUpS ? ' (warm-up)' : ''}\n`,
+    `soak ${sample.tS.toFixed(0)} s: RSS ${sample.rssMb.toFixed(1)} MB, ${sample.openFds} fds, ${framesProcessed} frames, ${messages} messages${sample.tS < warmUpS ? ' (warm-up)' : ''}\n`,
   );
 }
 
@@ -110,10 +122,11 @@ const summary = {
   warmUpS,
   sampleS,
   messages,
+  framesProcessed,
   failure: failure ?? null,
   maxGrowth: MAX_GROWTH,
   ...verdict,
-  passed: verdict?.passed === true && messages > 0,
+  passed: verdict?.passed === true && messages > 0 && framesProcessed > 0,
   samples,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
