@@ -110,12 +110,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const classroomWarmUp = options.quick ? 2 : config.detection.intervalFrames * classroomTiles + 1;
   const classroomFrames = classroomWarmUp + plan.classroomFrames;
   const progress = new ProgressBar({
-    total: 7 + 3 * realFrames + classroomFrames * (plan.faceCounts.length + 3) + plan.tfjsFrames,
+    total: 9 + 3 * realFrames + classroomFrames * (plan.faceCounts.length + 3) + plan.tfjsFrames,
     ...(options.stderr ? { stream: options.stderr } : {}),
   });
   const collector = new BenchCollector();
 
   // Real frames at the configured detection: int8 (shipped float models), int8 all, fp32.
+  // 9 model sets in all: 3 for real frames, 4 for the classroom, 2 for the tfjs comparison.
   progress.step('loading models');
   let set = await openVariants(precisionSpecs, { config, logger }, progress);
   const stills = sampleStills();
