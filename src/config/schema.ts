@@ -86,7 +86,14 @@ export const schema = {
         'are small nets full of PRelu (no int8 kernel): int8 measured slower than fp32 on x86 ' +
         '(0.85× and 0.95× at 1 thread, docs/models.md) and int8 FaceMesh lost a borderline face.',
     ),
-    threads: leaf(intIn(1, 16), 2, 'Threads per model session (intra-op).'),
+    threads: leaf(
+      intIn(1, 16),
+      1,
+      'Threads per model session (intra-op). The pipeline runs several small models one after ' +
+        'another, where extra threads cost more than they gain: replaying cap13_edit2 (765 ' +
+        'frames) took 12.5 s with 1 thread and 23.5 s with 2 on a 2-core machine. Measure on ' +
+        'the target before raising it.',
+    ),
   },
   detection: {
     model: leaf(oneOf(DETECTOR_MODELS), 'ssd-mobilenetv1', 'Face detector model.'),
