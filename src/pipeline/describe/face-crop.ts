@@ -3,7 +3,7 @@
 // (toBatchTensor(size, true)). FaceMesh gives us the roll, so the crop is also turned upright,
 // which is what dlib-style alignment does and the embedding is less sensitive to.
 import type { Affine } from '../geometry/affine.js';
-import { rollFromLandmarks } from '../geometry/face-region.js';
+import { rollFromLandmarks, uprightExtent } from '../geometry/face-region.js';
 import { VTX68 } from '../landmarks/mesh-indices.js';
 import type { Box } from '../types.js';
 
@@ -15,23 +15,8 @@ export function alignedFaceCrop(xyz: Float32Array, outPx: number): Affine {
   const angle = rollFromLandmarks(xyz);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
-  let minU = Number.POSITIVE_INFINITY;
-  let maxU = Number.NEGATIVE_INFINITY;
-  let minV = Number.POSITIVE_INFINITY;
-  let maxV = Number.NEGATIVE_INFINITY;
-  for (const i of VTX68) {
-    const x = xyz[i * 3] ?? 0;
-    const y = xyz[i * 3 + 1] ?? 0;
-    const u = cos * x + sin * y;
-    const v = -sin * x + cos * y;
-    minU = Math.min(minU, u);
-    maxU = Math.max(maxU, u);
-    minV = Math.min(minV, v);
-    maxV = Math.max(maxV, v);
-  }
-  const side = Math.max(maxU - minU, maxV - minV) * (1 + FACE_BOX_PADDING);
-  const cu = (minU + maxU) / 2;
-  const cv = (minV + maxV) / 2;
+  const { cu, cv, side: extent } = uprightExtent(xyz, angle, VTX68);
+  const side = extent * (1 + FACE_BOX_PADDING);
   const s = outPx / Math.max(side, 1e-6);
   // Rotate by -angle, then scale about the box centre into the crop centre.
   return {

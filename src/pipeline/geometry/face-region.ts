@@ -65,19 +65,50 @@ export function rollFromLandmarks(xyz: Float32Array): number {
  * Region for the next frame from this frame's landmarks. The bounding box is taken in the face's
  * upright frame (not axis-aligned in the image) so a tilted head does not inflate the region.
  */
+/** 0 … MESH_POINTS-1, built once: the region is recomputed for every face on every frame. */
+const ALL_MESH_POINTS: readonly number[] = Array.from({ length: MESH_POINTS }, (_, i) => i);
+
 export function regionFromLandmarks(
   xyz: Float32Array,
   scale: number = LANDMARK_REGION_SCALE,
 ): FaceRegion {
   const angleRad = rollFromLandmarks(xyz);
+  const count = Math.min(MESH_POINTS, Math.floor(xyz.length / 3));
+  const extent = uprightExtent(
+    xyz,
+    angleRad,
+    Array.from({ length: count }, (_, i) => i),
+  );
+  const cos = Math.cos(angleRad);
+  const sin = Math.sin(angleRad);
+  return {
+    cxPx: cos * extent.cu - sin * extent.cv,
+    cyPx: sin * extent.cu + cos * extent.cv,
+    sizePx: extent.side * scale,
+    angleRad,
+  };
+}
+
+/** Extent of some points in the face's upright frame (rotated by -angle), centre (cu, cv). */
+export interface UprightExtent {
+  cu: number;
+  cv: number;
+  /** The larger of width and height. */
+  side: number;
+}
+
+export function uprightExtent(
+  xyz: Float32Array,
+  angleRad: number,
+  indices: Iterable<number>,
+): UprightExtent {
   const cos = Math.cos(angleRad);
   const sin = Math.sin(angleRad);
   let minU = Number.POSITIVE_INFINITY;
   let maxU = Number.NEGATIVE_INFINITY;
   let minV = Number.POSITIVE_INFINITY;
   let maxV = Number.NEGATIVE_INFINITY;
-  const count = Math.min(MESH_POINTS, Math.floor(xyz.length / 3));
-  for (let i = 0; i < count; i++) {
+  for (const i of indices) {
     const x = xyz[i * 3] ?? 0;
     const y = xyz[i * 3 + 1] ?? 0;
     // Rotate by -angle: coordinates along and across the eye line.
@@ -88,14 +119,7 @@ export function regionFromLandmarks(
     minV = Math.min(minV, v);
     maxV = Math.max(maxV, v);
   }
-  const cu = (minU + maxU) / 2;
-  const cv = (minV + maxV) / 2;
-  return {
-    cxPx: cos * cu - sin * cv,
-    cyPx: sin * cu + cos * cv,
-    sizePx: Math.max(maxU - minU, maxV - minV) * scale,
-    angleRad,
-  };
+  return { cu: (minU + maxU) / 2, cv: (minV + maxV) / 2, side: Math.max(maxU - minU, maxV - minV) };
 }
 
 /** Axis-aligned bounding box of the first `count` points (frame pixels). */
