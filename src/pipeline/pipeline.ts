@@ -70,6 +70,8 @@ interface Job {
   detection?: Detection;
   /** Remembered as detector-only (FaceMesh saw nothing there before). */
   detectorOnly: boolean;
+  /** The face was measured last frame (remembered): losing it now is news. */
+  followed: boolean;
 }
 
 export class Pipeline {
@@ -122,6 +124,7 @@ export class Pipeline {
         // A hint box is a landmark box (it came from our observations): frame it like one.
         region: face?.region ?? regionFromBox(hint.box, LANDMARK_REGION_SCALE),
         detectorOnly: face?.detectorOnly ?? false,
+        followed: face !== undefined,
       };
     });
 
@@ -146,6 +149,7 @@ export class Pipeline {
           region: regionForDetection(detection, this.options.detection.model),
           detection,
           detectorOnly: false,
+          followed: false,
         });
       }
       this.framesSinceDetection = 0;
@@ -216,7 +220,10 @@ export class Pipeline {
           region: job.region,
           detectorOnly: true,
         });
-      } else if (job.hint) {
+      } else if (job.hint && job.followed) {
+        // Re-detect at once when a face we were following disappears. A hinted track that was
+        // already missing (e.g. a duplicate of a face another track holds) must not force the
+        // detector on every frame for as long as the tracker keeps it.
         this.trackLost = true;
       }
     });
