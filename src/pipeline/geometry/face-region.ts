@@ -61,24 +61,21 @@ export function rollFromLandmarks(xyz: Float32Array): number {
   return Math.atan2(y1 - y0, x1 - x0);
 }
 
+/** 0 … MESH_POINTS-1, built once: the region is recomputed for every face on every frame. */
+const ALL_MESH_POINTS: readonly number[] = Array.from({ length: MESH_POINTS }, (_, i) => i);
+
 /**
  * Region for the next frame from this frame's landmarks. The bounding box is taken in the face's
  * upright frame (not axis-aligned in the image) so a tilted head does not inflate the region.
  */
-/** 0 … MESH_POINTS-1, built once: the region is recomputed for every face on every frame. */
-const ALL_MESH_POINTS: readonly number[] = Array.from({ length: MESH_POINTS }, (_, i) => i);
-
 export function regionFromLandmarks(
   xyz: Float32Array,
   scale: number = LANDMARK_REGION_SCALE,
 ): FaceRegion {
   const angleRad = rollFromLandmarks(xyz);
   const count = Math.min(MESH_POINTS, Math.floor(xyz.length / 3));
-  const extent = uprightExtent(
-    xyz,
-    angleRad,
-    Array.from({ length: count }, (_, i) => i),
-  );
+  const indices = count === MESH_POINTS ? ALL_MESH_POINTS : ALL_MESH_POINTS.slice(0, count);
+  const extent = uprightExtent(xyz, angleRad, indices);
   const cos = Math.cos(angleRad);
   const sin = Math.sin(angleRad);
   return {
