@@ -7,7 +7,6 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { connect, type MqttClient } from 'mqtt';
 import { loadConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/schema.js';
-import type { StudentSignals } from '../../../src/events/types.js';
 
 export const SCHEMA_DIR = resolve(import.meta.dirname, '../../../docs/schemas');
 
@@ -138,24 +137,7 @@ export class Contract {
   }
 }
 
-export function signals(overrides: Partial<StudentSignals> = {}): StudentSignals {
-  return {
-    blinks: 0,
-    blinkRatePerMin: 0,
-    perclos: 0,
-    eyesClosedMs: 0,
-    turns: 0,
-    turnsInWindow: 0,
-    yawDeg: 0,
-    pitchDeg: 0,
-    rollDeg: 0,
-    expression: 'neutral',
-    expressionConfidence: 0.9,
-    tired: false,
-    lookingAround: false,
-    ...overrides,
-  };
-}
+export { signals } from '../../helpers/signals.js';
 
 /** Env for testConfig: a device publishing to `url` with its state under `stateDir`. */
 export function deviceEnv(

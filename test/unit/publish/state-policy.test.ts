@@ -9,22 +9,9 @@ import { EXPRESSIONS } from '../../../src/pipeline/types.js';
 import { PayloadBuilder } from '../../../src/publish/payloads.js';
 import { AlertGate, StatePolicy } from '../../../src/publish/state-policy.js';
 import { TopicMap } from '../../../src/publish/topics.js';
+import { signals } from '../../helpers/signals.js';
 
-const base: StudentSignals = {
-  blinks: 0,
-  blinkRatePerMin: 0,
-  perclos: 0,
-  eyesClosedMs: 0,
-  turns: 0,
-  turnsInWindow: 0,
-  yawDeg: 0,
-  pitchDeg: 0,
-  rollDeg: 0,
-  expression: 'neutral',
-  expressionConfidence: 0.8,
-  tired: false,
-  lookingAround: false,
-};
+const base: StudentSignals = signals({ expressionConfidence: 0.8 });
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;

@@ -47,17 +47,8 @@ export function maxAbs(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] ?? 0) * (b[i] ?? 0);
-    na += (a[i] ?? 0) ** 2;
-    nb += (b[i] ?? 0) ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-}
+/** The same cosine the int8 parity report uses. */
+export { cosine } from '../parity/metrics.js';
 
 export const argmax = (v: Float32Array): number => v.indexOf(Math.max(...v));
 
