@@ -209,6 +209,56 @@ describe('convertGraphModel', () => {
     tf.dispose([input, ...expected]);
   });
 
+  it('writes a per-channel PRelu as depthwise 1×1 convs, equal to tfjs-wasm', async () => {
+    await useTfjsWasm();
+    const g = new GraphFixture();
+    const same = { padding: str('SAME'), data_format: str('NHWC'), dilations: ints([1, 1, 1, 1]) };
+    const x = g.placeholder('x', [-1, 5, 5, 3]);
+    // Slopes below 0, between 0 and 1, and above 1: the rewrite must hold for all of them.
+    const slopes = [-0.7, 0, 0.25, 1.3];
+    const conv = g.op(
+      'conv',
+      '_FusedConv2D',
+      [x, g.floats('w', [3, 3, 3, 4]), g.floats('b', [4]), g.floats('alpha', [4], slopes)],
+      {
+        ...same,
+        strides: ints([1, 1, 1, 1]),
+        fused_ops: strs(['BiasAdd', 'Prelu']),
+        num_args: { i: '2' },
+      },
+    );
+    const sum = g.op('sum', 'AddV2', [conv, g.floats('shift', [4])]);
+    const act = g.op('act', 'Prelu', [sum, g.floats('alpha2', [1, 1, 4], [0.5, -1.2, 2, 0.1])]);
+    // One slope for every channel: left as a plain PRelu.
+    const scalar = g.op('scalar', 'Prelu', [act, g.floats('alpha3', [1], [0.2])]);
+    const model = await readGraphModel(g.write([scalar]));
+    const proto = convertGraphModel({
+      model,
+      name: 'prelu',
+      outputs: [{ tensor: scalar, name: 'y' }],
+    });
+    const ops = (proto.graph?.node ?? []).map((n) => n.opType);
+    expect(ops.filter((op) => op === 'PRelu')).toHaveLength(1);
+    expect(ops.filter((op) => op === 'Relu')).toHaveLength(2);
+
+    const nhwc = Float32Array.from({ length: 2 * 5 * 5 * 3 }, () => g.random() * 3);
+    const tfModel = await loadTfjsGraphModel(model);
+    const input = tf.tensor4d(nhwc, [2, 5, 5, 3]);
+    const expected = tfModel.execute(input, [scalar]) as tf.Tensor;
+    const session = await ort.InferenceSession.create(encodeModel(proto));
+    const got = await session.run({
+      input: new ort.Tensor('float32', toNchw(nhwc, 2, 5, 3, 1, 0), [2, 3, 5, 5]),
+    });
+    // Outputs keep TF axis order (NHWC).
+    const want = (await expected.data()) as Float32Array;
+    const have = got.y?.data as Float32Array;
+    const negatives = Array.from(want).filter((v) => v < 0).length;
+    expect(negatives).toBeGreaterThan(10);
+    const err = Math.max(...Array.from(want, (v, k) => Math.abs(v - (have[k] ?? Number.NaN))));
+    expect(err).toBeLessThan(1e-5);
+    tf.dispose([input, expected]);
+  });
+
   it('names every op it cannot convert together with its node', async () => {
     const g = new GraphFixture();
     const x = g.placeholder('x', [1, 4, 4, 1]);

@@ -9,6 +9,7 @@ import {
   validOut,
 } from './graph-layout.js';
 import { attrFloat, attrInts, attrString, attrStrings, type TfNode } from './graph-model.js';
+import { lowerPrelu } from './graph-ops-prelu.js';
 
 /** Spatial padding and output size from TF's padding attribute (NHWC attribute order). */
 function spatial(node: TfNode, x: Value, kernel: number[], strides: number[], dilations: number[]) {
@@ -60,6 +61,7 @@ function fusedTail(
   node: TfNode,
   firstArg: number,
   channelAxisNchw: boolean,
+  channels = 0,
 ): { bias?: string; activate: (x: string) => string } {
   const ops = attrStrings(node, 'fused_ops');
   if (ops.length > 0 && ops[0] !== 'BiasAdd') {
@@ -88,6 +90,8 @@ function fusedTail(
     } else if (op === 'Prelu') {
       const slope = ctx.input(node, arg++);
       steps.push((x) => {
+        const lowered = channelAxisNchw ? lowerPrelu(ctx, x, slope.constant, channels) : undefined;
+        if (lowered) return lowered;
         const s = channelAxisNchw ? ctx.nchw(slope) : ctx.tf(slope);
         return ctx.g.node('PRelu', [x, s], 1)[0] ?? '';
       });
@@ -112,7 +116,7 @@ export function convertConv(ctx: ConvertContext, node: TfNode, depthwise: boolea
   const w = depthwise ? depthwiseFilterToOnnx(filter) : convFilterToOnnx(filter);
   const cout = depthwise ? cin * last : last;
   const { pads, outH, outW } = spatial(node, x, [kh, kw], strides, dilations);
-  const tail = fusedTail(ctx, node, 2, true);
+  const tail = fusedTail(ctx, node, 2, true, cout);
   const inputs = [ctx.nchw(x), ctx.weight(`${node.name}/weights`, w.data, w.shape)];
   if (tail.bias) inputs.push(tail.bias);
   const [conv] = ctx.g.node(

@@ -12,6 +12,7 @@ import {
 } from './graph-layout.js';
 import { attrBool, attrFloat, attrString, type TfNode } from './graph-model.js';
 import { convertConv, convertMatMul, convertPool } from './graph-ops-conv.js';
+import { lowerPrelu } from './graph-ops-prelu.js';
 import { concat, pad, reshape, squeeze, stridedSlice, transpose } from './graph-ops-shape.js';
 
 export type OpConverter = (ctx: ConvertContext, node: TfNode) => Value[];
@@ -51,7 +52,13 @@ function relu6(ctx: ConvertContext, node: TfNode): Value[] {
 }
 
 function prelu(ctx: ConvertContext, node: TfNode): Value[] {
-  return elementwise(ctx, node, 'PRelu', [ctx.input(node, 0), ctx.input(node, 1)]);
+  const x = ctx.input(node, 0);
+  const slope = ctx.input(node, 1);
+  if (!x.constant && x.shape.length === 4 && x.layout === 'nchw') {
+    const out = lowerPrelu(ctx, x.name, slope.constant, x.shape[3] ?? 0);
+    if (out) return [{ name: out, layout: 'nchw', shape: x.shape }];
+  }
+  return elementwise(ctx, node, 'PRelu', [x, slope]);
 }
 
 /** Mean / Sum / Max / Min over constant axes; an NCHW input keeps NCHW when the kept axes allow. */
