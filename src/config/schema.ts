@@ -83,8 +83,9 @@ export const schema = {
       modelList(),
       'facemesh,iris',
       'Models that run from their fp32 build whatever models.precision says. FaceMesh and iris ' +
-        'are small nets full of PRelu (no int8 kernel): int8 measured slower than fp32 on x86 ' +
-        '(0.85× and 0.95× at 1 thread, docs/models.md) and int8 FaceMesh lost a borderline face.',
+        "are small depthwise-separable nets: onnxruntime's int8 depthwise kernels are slower " +
+        'than its float ones on x86, so int8 measured no faster than fp32 (0.67× and 1.04× at ' +
+        '1 thread, docs/models.md). Re-measure on the target before changing it.',
     ),
     threads: leaf(
       intIn(1, 16),

@@ -1,5 +1,6 @@
-// The shipped int8 models against their fp32 originals on a fast subset of the evaluation pictures
-// (the full table is docs/models.md, from tools/models/parity/report.ts). Real models, real images.
+// The shipped int8 models against their fp32 originals on the evaluation pictures the targets are
+// stated for (the full table with latency is docs/models.md, from tools/models/parity/report.ts).
+// Real models, real images.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelStore } from '../../src/pipeline/model-store.js';
@@ -21,11 +22,9 @@ describe.skipIf(!haveModels)('shipped int8 models', () => {
 
   beforeAll(async () => {
     stores = openStores(MODELS_DIR, 2);
-    // sample1 (3 faces) and sample2 (6 faces); the report uses all six pictures.
-    const images = evaluationImages().filter(
-      (i) => i.file === 'sample1.jpg' || i.file === 'sample2.jpg',
-    );
-    report = await measureParity(stores, images);
+    // All six pictures (22 faces): a subset let one borderline face (a partly hidden one, fp32
+    // face score 0.60, shifted 4 % IOD in int8) decide a mean meant over the whole set.
+    report = await measureParity(stores, evaluationImages());
   });
 
   afterAll(async () => {

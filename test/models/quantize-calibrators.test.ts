@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rangeFor } from '../../tools/models/quantize/calibrators.js';
 import { activationParams } from '../../tools/models/quantize/qdq-insert.js';
+import { clampLogits } from '../../tools/models/quantize/select-settings.js';
 
 /** 1000 values spread evenly over [0, 10) plus one outlier at 100, as a 1000-bin histogram. */
 function withOutlier() {
@@ -48,5 +49,27 @@ describe('activation parameters', () => {
   it('put the zero point where 0 falls in a signed range', () => {
     const p = activationParams({ low: -1, high: 3 }, 'uint8');
     expect(p.zeroPoint).toBe(Math.round(255 / 4));
+  });
+});
+
+describe('the output view used to choose settings', () => {
+  const view = clampLogits(/^logits$/, /^faceflag$/);
+
+  it('compares logits clamped to ±8 and leaves other outputs alone', () => {
+    expect(Array.from(view('logits', Float32Array.from([-9000, 3, 20])))).toEqual([-8, 3, 8]);
+    expect(Array.from(view('mesh', Float32Array.from([-9000, 3])))).toEqual([-9000, 3]);
+  });
+
+  it('compares probabilities as clamped logits, so saturated face flags agree', () => {
+    const [half, sure, surer, none] = view(
+      'faceflag',
+      Float32Array.from([0.5, 0.9999, 0.99999, 0]),
+    );
+    expect(half).toBeCloseTo(0, 5);
+    // 0.9999 and 0.99999 differ by rounding noise; as raw values over a spread of ~1e-5 they
+    // looked like a large error, as logits both clamp to 8.
+    expect(sure).toBe(8);
+    expect(surer).toBe(8);
+    expect(none).toBe(-8);
   });
 });

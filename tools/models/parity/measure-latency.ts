@@ -26,7 +26,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-function inputFor(store: ModelStore, model: string): Record<string, ort.Tensor> {
+export function inputFor(store: ModelStore, model: string): Record<string, ort.Tensor> {
   const info = store.info(model);
   // A batch of one where the batch is symbolic.
   const dims = info.input.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));

@@ -88,7 +88,7 @@ export async function buildInt8(
       calibration,
       activationType: 'uint8',
     }));
-    const view = clampLogits(spec.logitOutputs ?? /^$/);
+    const view = clampLogits(spec.logitOutputs ?? /^$/, spec.probabilityOutputs);
     const first = await selectSettings(model, stats, selection, base, view);
     let chosen = first;
     const candidates: CandidateScore[] = [...first.candidates];

@@ -14,6 +14,8 @@ export interface CalibrationSpec {
   kind: FeedKind;
   /** Outputs holding raw logits, compared clamped when choosing settings. */
   logitOutputs?: RegExp;
+  /** Outputs holding probabilities (after a sigmoid), compared as clamped logits too. */
+  probabilityOutputs?: RegExp;
 }
 
 /** Where each model's calibration inputs come from. */
@@ -22,7 +24,7 @@ export const CALIBRATION_SPECS: Record<string, CalibrationSpec> = {
   'tiny-face-detector': { kind: 'pipeline' },
   // Not wired into the pipeline yet: whole frames padded to a square, as human feeds it.
   blazeface: { kind: 'frame', logitOutputs: /^scores/ },
-  facemesh: { kind: 'pipeline' },
+  facemesh: { kind: 'pipeline', probabilityOutputs: /^faceflag$/ },
   iris: { kind: 'pipeline' },
   'face-embedding': { kind: 'pipeline' },
   expression: { kind: 'pipeline', logitOutputs: /^logits$/ },

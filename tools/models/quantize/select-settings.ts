@@ -38,13 +38,21 @@ export function settingsLabel(settings: QuantizeSettings): string {
 /**
  * Raw-logit outputs are compared clamped to ±8 (probabilities 0.0003…0.9997): a −9000 vs −800
  * logit is no error, yet unlike probabilities the clamped values keep a useful spread.
+ * Probability outputs (a sigmoid face flag) are compared the same way, as clamped logits: on
+ * calibration crops that all hold a face they sit at 0.9999…, so their spread is rounding noise
+ * and a raw comparison would choose settings by that noise.
  */
 export type OutputView = (name: string, values: Float32Array) => Float32Array;
 
+const clamp8 = (v: number): number => Math.max(-8, Math.min(8, v));
+
 export const clampLogits =
-  (pattern: RegExp): OutputView =>
-  (name, values) =>
-    pattern.test(name) ? values.map((v) => Math.max(-8, Math.min(8, v))) : values;
+  (logits: RegExp, probabilities: RegExp = /^$/): OutputView =>
+  (name, values) => {
+    if (logits.test(name)) return values.map(clamp8);
+    if (probabilities.test(name)) return values.map((p) => clamp8(Math.log(p / (1 - p))));
+    return values;
+  };
 
 async function runAll(
   modelBytes: Uint8Array,
