@@ -2,12 +2,19 @@
 // reply; MQTT 5 response topic and correlation data are honoured; thousands of fuzzed requests
 // get error replies without crashing anything; no message on '#' exceeds the size bound.
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandHandler } from '../../../src/publish/commands.js';
-import { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
+import type { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
 import { Mosquitto } from '../../helpers/mosquitto.js';
-import { Contract, deviceEnv, Recorder, tempDir, testConfig, waitFor } from './support.js';
+import {
+  Contract,
+  deviceEnv,
+  Recorder,
+  tempDir,
+  testConfig,
+  testPublisher,
+  waitFor,
+} from './support.js';
 
 const BASE = 'classpulse/lab/box-cmd';
 
@@ -89,13 +96,7 @@ describe('commands with mosquitto', () => {
         CLASSPULSE_PRIVACY_MAX_PAYLOAD_BYTES: maxPayloadBytes,
       }),
     );
-    publisher = new MqttPublisher({
-      mqtt: config.mqtt,
-      privacy: config.privacy,
-      device: config.device,
-      logger: pino({ level: 'silent' }),
-      commands: daemon,
-    });
+    publisher = testPublisher(config, { commands: daemon });
     recorder = await Recorder.connect(broker.url, '#', 'rec-cmd');
     await publisher.start();
     await waitFor('connected', () => publisher.stats().connected);

@@ -1,12 +1,19 @@
 // Zero loss against a real mosquitto: the last will fires when the daemon's socket dies; broker
 // restarts in the middle of a replay lose no QoS1 message; a daemon SIGKILLed while the broker is
 // down loses nothing once restarted. "Lost" is judged by seq at a persistent subscriber.
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
 import { Mosquitto } from '../../helpers/mosquitto.js';
 import { PublisherChild } from './child-process.js';
-import { Contract, deviceEnv, Recorder, signals, tempDir, testConfig, waitFor } from './support.js';
+import {
+  Contract,
+  deviceEnv,
+  Recorder,
+  signals,
+  tempDir,
+  testConfig,
+  testPublisher,
+  waitFor,
+} from './support.js';
 
 const baseOf = (device: string) => `classpulse/lab/${device}`;
 const FAST = {
@@ -87,12 +94,7 @@ describe('durability with mosquitto', () => {
     const config = testConfig(
       deviceEnv(broker.url, `${state.dir}/replay`, { ...FAST, CLASSPULSE_DEVICE_ID: 'box-replay' }),
     );
-    const publisher = new MqttPublisher({
-      mqtt: config.mqtt,
-      privacy: config.privacy,
-      device: config.device,
-      logger: pino({ level: 'silent' }),
-    });
+    const publisher = testPublisher(config);
     await publisher.start();
     await waitFor('connect', () => publisher.stats().connected);
     await broker.halt();
@@ -145,12 +147,7 @@ describe('durability with mosquitto', () => {
         CLASSPULSE_MQTT_QUEUE_MAX_MESSAGES: 100,
       }),
     );
-    const publisher = new MqttPublisher({
-      mqtt: config.mqtt,
-      privacy: config.privacy,
-      device: config.device,
-      logger: pino({ level: 'silent' }),
-    });
+    const publisher = testPublisher(config);
     await publisher.start();
     await waitFor(
       'connect',
@@ -204,12 +201,7 @@ describe('durability with mosquitto', () => {
     });
     const make = () => {
       const config = testConfig(env);
-      return new MqttPublisher({
-        mqtt: config.mqtt,
-        privacy: config.privacy,
-        device: config.device,
-        logger: pino({ level: 'silent' }),
-      });
+      return testPublisher(config);
     };
     const first = make();
     await first.start();

@@ -1,18 +1,11 @@
 // A daemon stand-in run as a child process, so tests can SIGKILL it: it publishes a stream of
 // alerts and student states (mode "produce") or only drains what its queue holds ("drain"), and
 // prints its stats as one JSON line every 50 ms. Config comes from CLASSPULSE_* variables.
-import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/load.js';
-import { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
-import { signals } from './support.js';
+import { signals, testPublisher } from './support.js';
 
 const { config } = loadConfig({ file: '/dev/null' });
-const publisher = new MqttPublisher({
-  mqtt: config.mqtt,
-  privacy: config.privacy,
-  device: config.device,
-  logger: pino({ level: 'silent' }),
-});
+const publisher = testPublisher(config);
 await publisher.start();
 publisher.setCamera('open');
 

@@ -1,23 +1,23 @@
 // MqttPublisher against a real mosquitto: every message matches its documented schema, seq is
 // contiguous, retained status survives a broker restart, the embedded broker works, and TLS with
 // client certificates plus a password file connects while a wrong password is refused.
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
 import { Mosquitto } from '../../helpers/mosquitto.js';
-import { Contract, deviceEnv, Recorder, signals, tempDir, testConfig, waitFor } from './support.js';
+import {
+  Contract,
+  deviceEnv,
+  Recorder,
+  signals,
+  tempDir,
+  testConfig,
+  testPublisher,
+  waitFor,
+} from './support.js';
 
-const logger = pino({ level: 'silent' });
 const BASE = 'classpulse/lab/box-test';
 
 function makePublisher(url: string, stateDir: string, extra: Record<string, string | number> = {}) {
-  const config = testConfig(deviceEnv(url, stateDir, extra));
-  return new MqttPublisher({
-    mqtt: config.mqtt,
-    privacy: config.privacy,
-    device: config.device,
-    logger,
-  });
+  return testPublisher(testConfig(deviceEnv(url, stateDir, extra)));
 }
 
 describe('MqttPublisher with mosquitto', () => {

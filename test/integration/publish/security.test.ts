@@ -4,23 +4,23 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
+import type { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
 import { Mosquitto } from '../../helpers/mosquitto.js';
-import { Contract, deviceEnv, signals, tempDir, testConfig, waitFor } from './support.js';
+import {
+  Contract,
+  deviceEnv,
+  signals,
+  tempDir,
+  testConfig,
+  testPublisher,
+  waitFor,
+} from './support.js';
 
-const logger = pino({ level: 'silent' });
 const credentials = { username: 'box', password: 's3cret-pass' };
 
 function publisherFor(env: Record<string, string | number>): MqttPublisher {
-  const config = testConfig(env);
-  return new MqttPublisher({
-    mqtt: config.mqtt,
-    privacy: config.privacy,
-    device: config.device,
-    logger,
-  });
+  return testPublisher(testConfig(env));
 }
 
 describe('TLS, credentials and the embedded broker', () => {

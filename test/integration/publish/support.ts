@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { connect, type MqttClient } from 'mqtt';
+import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/schema.js';
+import { MqttPublisher, type MqttPublisherOptions } from '../../../src/publish/mqtt-publisher.js';
 
 export const SCHEMA_DIR = resolve(import.meta.dirname, '../../../docs/schemas');
 
@@ -20,6 +22,20 @@ export function testConfig(env: Record<string, string | number | boolean>): Conf
   const vars: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) vars[key] = String(value);
   return loadConfig({ file: '/dev/null', env: vars }).config;
+}
+
+/** The publisher a daemon would build from `config`, logging nothing unless `extra` says. */
+export function testPublisher(
+  config: Config,
+  extra: Partial<Pick<MqttPublisherOptions, 'logger' | 'commands'>> = {},
+): MqttPublisher {
+  return new MqttPublisher({
+    mqtt: config.mqtt,
+    privacy: config.privacy,
+    device: config.device,
+    logger: pino({ level: 'silent' }),
+    ...extra,
+  });
 }
 
 export interface Received {
