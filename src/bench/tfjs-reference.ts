@@ -20,7 +20,7 @@ interface Tf {
   ready(): Promise<void>;
   getBackend(): string;
 }
-interface HumanInstance {
+export interface HumanInstance {
   load(): Promise<void>;
   detect(input: unknown): Promise<{ face: Array<{ mesh: number[][] }> }>;
   tf: Tf;
@@ -67,28 +67,31 @@ function rgbFloat(image: Mat): Float32Array {
   return Float32Array.from(image.cvtColor(cv.COLOR_BGR2RGB).getData());
 }
 
-export async function loadHuman(): Promise<TfjsReference> {
+/**
+ * @vladmandic/human on tfjs-wasm with BlazeFace, FaceMesh and iris only. `everyFrame` turns off
+ * its result cache and detector skipping, so every model runs on every call (the bench); without
+ * it human follows its own landmarks from call to call, as our pipeline does (the parity test).
+ */
+export async function createHuman(options: { everyFrame: boolean }): Promise<HumanInstance> {
   allowFileFetch();
   // By path: the package's exports map lists this build without the './' Node requires.
   const { Human } = requireFromRoot('@vladmandic/human/dist/human.node-wasm.js') as {
     Human: HumanCtor;
   };
   const off = { enabled: false };
+  const noSkipping = options.everyFrame ? { skipFrames: 0, skipTime: 0 } : {};
   const human = new Human({
     backend: 'wasm',
     wasmPath: `${join(NODE_MODULES, '@tensorflow/tfjs-backend-wasm/dist')}/`,
     modelBasePath: `file://${join(NODE_MODULES, '@vladmandic/human/models')}/`,
     debug: false,
-    warmup: 'none',
-    // No result cache and no detector skipping: every model runs on every frame, as ours do when
-    // the bench sets detection.intervalFrames to 1.
-    cacheSensitivity: 0,
+    ...(options.everyFrame ? { warmup: 'none', cacheSensitivity: 0 } : {}),
     filter: off,
     face: {
       enabled: true,
-      detector: { rotation: false, maxDetected: 1, minConfidence: 0.2, skipFrames: 0, skipTime: 0 },
+      detector: { rotation: false, maxDetected: 1, minConfidence: 0.2, ...noSkipping },
       mesh: { enabled: true },
-      iris: { enabled: true, skipFrames: 0, skipTime: 0 },
+      iris: { enabled: true, ...noSkipping },
       attention: off,
       description: off,
       emotion: off,
@@ -102,6 +105,12 @@ export async function loadHuman(): Promise<TfjsReference> {
     segmentation: off,
   });
   await human.load();
+  return human;
+}
+
+export async function loadHuman(): Promise<TfjsReference> {
+  // Every model on every frame, as ours do when the bench sets detection.intervalFrames to 1.
+  const human = await createHuman({ everyFrame: true });
   return {
     name: 'human',
     work: 'BGR Mat → RGB float tensor, BlazeFace detector, FaceMesh 468 points, iris (both eyes)',

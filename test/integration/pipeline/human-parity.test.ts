@@ -3,75 +3,25 @@
 // crops an upright box and truncates to whole pixels; we turn the region with the eye line), so
 // points agree to a few percent of the eye span, not exactly. Measured 1.7-2.8 % (mesh), 1.6-3.0 %
 // (lids), 1.3-2.0 % (irises); the 5 % bound is a round "same landmarks" line, not fitted.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createHuman, type HumanInstance } from '../../../src/bench/tfjs-reference.js';
 import { cv } from '../../../src/capture/cv.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { EYE_CONTOURS } from '../../../src/pipeline/landmarks/mesh-indices.js';
 import { Pipeline } from '../../../src/pipeline/pipeline.js';
-import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS, ROOT } from './helpers.js';
+import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS } from './helpers.js';
 
-interface HumanFace {
-  mesh: number[][];
-}
-interface HumanInstance {
-  load(): Promise<void>;
-  detect(input: unknown): Promise<{ face: HumanFace[] }>;
-  tf: { tensor4d(data: Float32Array, shape: number[]): unknown };
-}
-type HumanCtor = new (config: Record<string, unknown>) => HumanInstance;
+type HumanFace = Awaited<ReturnType<HumanInstance['detect']>>['face'][number];
 
 const STILLS = ['franck_02045.jpg', 'cage.jpg', 'clmtrackr01.jpg'];
-const NODE_MODULES = join(ROOT, 'node_modules');
-
-async function humanReference(): Promise<HumanInstance> {
-  // Node's fetch cannot read file:// URLs, and human loads its models with fetch.
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = async (url, init) => {
-    const u = String(url);
-    if (!u.startsWith('file://')) return realFetch(url, init);
-    return new Response(readFileSync(u.slice('file://'.length)));
-  };
-  const require = createRequire(import.meta.url);
-  // By path: the package's exports map lists this build without the './' Node requires.
-  const { Human } = require(join(NODE_MODULES, '@vladmandic/human/dist/human.node-wasm.js')) as {
-    Human: HumanCtor;
-  };
-  const off = { enabled: false };
-  const human = new Human({
-    backend: 'wasm',
-    wasmPath: `${join(NODE_MODULES, '@tensorflow/tfjs-backend-wasm/dist')}/`,
-    modelBasePath: `file://${join(NODE_MODULES, '@vladmandic/human/models')}/`,
-    debug: false,
-    filter: off,
-    face: {
-      enabled: true,
-      detector: { rotation: false, maxDetected: 1, minConfidence: 0.2 },
-      mesh: { enabled: true },
-      iris: { enabled: true },
-      attention: off,
-      description: off,
-      emotion: off,
-      antispoof: off,
-      liveness: off,
-    },
-    body: off,
-    hand: off,
-    object: off,
-    gesture: off,
-    segmentation: off,
-  });
-  await human.load();
-  return human;
-}
 
 describe('landmarks match @vladmandic/human on calibration stills', () => {
   const errors: Array<{ file: string; mesh: number; lids: number; iris: number }> = [];
 
   beforeAll(async () => {
-    const human = await humanReference();
+    // Human's defaults: it follows its own landmarks from call to call, as our pipeline does.
+    const human = await createHuman({ everyFrame: false });
     for (const file of STILLS) {
       const image = cv.imread(join(MEDIA_DIR, file));
       const rgb = Float32Array.from(image.cvtColor(cv.COLOR_BGR2RGB).getData());
