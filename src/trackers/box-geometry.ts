@@ -1,6 +1,9 @@
 // Box arithmetic for association: overlap, centres and constant-velocity prediction.
 import type { Box } from '../pipeline/types.js';
 
+// Overlap is defined once, beside non-maximum suppression; trackers use the same numbers.
+export { iou } from '../pipeline/detect/nms.js';
+
 /** Centre velocity in pixels per millisecond. */
 export interface Velocity {
   vxPxPerMs: number;
@@ -8,20 +11,6 @@ export interface Velocity {
 }
 
 export const ZERO_VELOCITY: Velocity = { vxPxPerMs: 0, vyPxPerMs: 0 };
-
-export function area(box: Box): number {
-  return Math.max(0, box.w) * Math.max(0, box.h);
-}
-
-/** Intersection over union, 0..1 (0 for empty boxes). */
-export function iou(a: Box, b: Box): number {
-  const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  if (ix <= 0 || iy <= 0) return 0;
-  const inter = ix * iy;
-  const union = area(a) + area(b) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 export function centre(box: Box): { x: number; y: number } {
   return { x: box.x + box.w / 2, y: box.y + box.h / 2 };

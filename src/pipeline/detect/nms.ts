@@ -2,25 +2,29 @@
 // overlapping tiles, where the same face is seen twice.
 import type { Box, Detection } from '../types.js';
 
+/** Area of a box; a box with a negative side counts as empty. */
+function area(box: Box): number {
+  return Math.max(0, box.w) * Math.max(0, box.h);
+}
+
+function intersection(a: Box, b: Box): number {
+  const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  return ix > 0 && iy > 0 ? ix * iy : 0;
+}
+
+/** Intersection over union, 0..1 (0 for empty boxes). One definition for detection and tracking. */
 export function iou(a: Box, b: Box): number {
-  const x0 = Math.max(a.x, b.x);
-  const y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.w, b.x + b.w);
-  const y1 = Math.min(a.y + a.h, b.y + b.h);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const union = a.w * a.h + b.w * b.h - inter;
+  const inter = intersection(a, b);
+  if (inter === 0) return 0;
+  const union = area(a) + area(b) - inter;
   return union > 0 ? inter / union : 0;
 }
 
 /** Share of the smaller box covered by the larger: catches a face cut in half by a tile edge. */
 export function overlapOfSmaller(a: Box, b: Box): number {
-  const x0 = Math.max(a.x, b.x);
-  const y0 = Math.max(a.y, b.y);
-  const x1 = Math.min(a.x + a.w, b.x + b.w);
-  const y1 = Math.min(a.y + a.h, b.y + b.h);
-  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const smaller = Math.min(a.w * a.h, b.w * b.h);
-  return smaller > 0 ? inter / smaller : 0;
+  const smaller = Math.min(area(a), area(b));
+  return smaller > 0 ? intersection(a, b) / smaller : 0;
 }
 
 export interface NmsOptions {
