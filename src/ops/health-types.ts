@@ -1,5 +1,7 @@
 // The health payload (retained on <base>/health) and the views of the daemon's counters the
-// monitor reads. Structural types only: ops never imports the daemon or the publisher.
+// monitor reads. Structural types only: ops never imports the daemon or the publisher (the
+// capture counters are the frame source's own type).
+import type { FrameSourceStats } from '../capture/frame-source.js';
 import type { AdaptationState } from './adaptation-ladder.js';
 import type { LatencySummary } from './frame-stats.js';
 import type { CpuLoad, DiskUse, MemoryUse } from './system-probe.js';
@@ -12,16 +14,8 @@ export interface FrameStatsView {
   latency(): Record<string, LatencySummary>;
 }
 
-/** What daemon.captureStats() returns. */
-export interface CaptureStatsView {
-  state: string;
-  delivered: number;
-  skippedBudget: number;
-  droppedStale: number;
-  reopens: number;
-  width: number;
-  height: number;
-}
+/** What daemon.captureStats() returns: the frame source's own counters. */
+export type CaptureStatsView = FrameSourceStats;
 
 /** The part of MqttPublisher.stats() health reports. */
 export interface PublisherStatsView {
