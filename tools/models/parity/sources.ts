@@ -3,7 +3,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cv, type Mat } from '../../../src/capture/cv.js';
-import { type Config, type Leaf, schema } from '../../../src/config/schema.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
 import type { InferenceSession, SessionSource } from '../../../src/pipeline/models.js';
 
@@ -44,11 +43,4 @@ export class MixedSource implements SessionSource {
   session(name: string): Promise<InferenceSession> {
     return (this.int8Models.includes(name) ? this.stores.int8 : this.stores.fp32).session(name);
   }
-}
-
-/** A config section's schema defaults: parity runs what a fresh install runs. */
-export function schemaDefaults<K extends keyof typeof schema>(section: K): Config[K] {
-  return Object.fromEntries(
-    Object.entries(schema[section]).map(([key, leaf]) => [key, (leaf as Leaf).default]),
-  ) as unknown as Config[K];
 }

@@ -3,7 +3,7 @@
 // records every input it feeds each model, so the int8 ranges come from the crops, scaling and
 // padding the daemon really uses.
 import * as ort from 'onnxruntime-node';
-import { type Config, type Leaf, schema } from '../../../src/config/schema.js';
+import { sectionDefaults } from '../../../src/config/schema.js';
 import { FaceDescriber } from '../../../src/pipeline/describe/face-describer.js';
 import { FaceDetector } from '../../../src/pipeline/detect/face-detector.js';
 import { regionForDetection } from '../../../src/pipeline/face-memory.js';
@@ -52,19 +52,13 @@ export class RecordingSource implements SessionSource {
   }
 }
 
-function detectionDefaults(): Config['detection'] {
-  return Object.fromEntries(
-    Object.entries(schema.detection).map(([key, leaf]) => [key, (leaf as Leaf).default]),
-  ) as unknown as Config['detection'];
-}
-
 /** Inputs per model name for ssd-mobilenetv1, tiny-face-detector, facemesh, iris, face-embedding, expression. */
 export async function pipelineFeeds(
   images: CalibrationImage[],
   fp32: SessionSource,
 ): Promise<Map<string, Feed[]>> {
   const recorder = new RecordingSource(fp32);
-  const detection = detectionDefaults();
+  const detection = sectionDefaults('detection');
   const detectors = (['ssd-mobilenetv1', 'tiny-face-detector'] as const).map(
     (model) => new FaceDetector({ detection: { ...detection, model }, models: recorder }),
   );
