@@ -14,15 +14,20 @@ export interface BuiltModel {
   bytes: number;
 }
 
-export async function buildFp32(names?: string[], outDir = 'models/fp32'): Promise<BuiltModel[]> {
-  const unknown = names?.filter((n) => !registry.some((m) => m.name === n)) ?? [];
+/** Builds `names` (every entry when none are given) from `entries` (the registry by default). */
+export async function buildFp32(
+  names?: string[],
+  outDir = 'models/fp32',
+  entries: readonly ModelEntry[] = registry,
+): Promise<BuiltModel[]> {
+  const unknown = names?.filter((n) => !entries.some((m) => m.name === n)) ?? [];
   if (unknown.length > 0) {
-    const known = registry.map((m) => m.name).join(', ');
+    const known = entries.map((m) => m.name).join(', ');
     throw new Error(`unknown model(s): ${unknown.join(', ')} (known: ${known})`);
   }
   mkdirSync(outDir, { recursive: true });
   const built: BuiltModel[] = [];
-  for (const entry of registry) {
+  for (const entry of entries) {
     if (names?.length && !names.includes(entry.name)) continue;
     const model = await entry.build();
     const bytes = model instanceof Uint8Array ? model : encodeModel(model);
