@@ -10,7 +10,7 @@ export const SCENE_HEIGHT_PX = 720;
 export const MIN_FACE_PX = 30;
 export const MAX_FACE_PX = 120;
 /** A pasted crop is this much larger than the face box, so FaceMesh sees chin and forehead. */
-const CROP_MARGIN = 1.6;
+export const CROP_MARGIN = 1.6;
 
 export interface FaceCrop {
   source: string;

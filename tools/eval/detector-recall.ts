@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import {
   ClassroomScene,
+  CROP_MARGIN,
   cropFaces,
   type FaceCrop,
   type PlacedFace,
@@ -20,6 +21,7 @@ import {
   SCENE_WIDTH_PX,
 } from '../../src/bench/classroom-scene.js';
 import { sampleStills } from '../../src/bench/real-frames.js';
+import { median } from '../../src/bench/stats.js';
 import type { Mat } from '../../src/capture/cv.js';
 import { sectionDefaults } from '../../src/config/schema.js';
 import { FaceDetector } from '../../src/pipeline/detect/face-detector.js';
@@ -29,8 +31,6 @@ import type { Detection } from '../../src/pipeline/types.js';
 const SIZES_PX = [30, 40, 50, 60];
 const DETECTORS = ['ssd-mobilenetv1', 'tiny-face-detector', 'blazeface'] as const;
 type DetectorName = (typeof DETECTORS)[number];
-/** Pasted crops are this much larger than the face (classroom-scene.ts pastes the same way). */
-const CROP_MARGIN = 1.6;
 
 /** Every crop once, on a grid, all at `faceWidthPx`; grid cells leave a face's width between crops. */
 function layoutAt(crops: readonly FaceCrop[], faceWidthPx: number): PlacedFace[] {
@@ -70,11 +70,6 @@ export function matchFaces(faces: readonly PlacedFace[], detections: readonly De
     found++;
   }
   return { found, falsePositives: detections.length - found };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {
