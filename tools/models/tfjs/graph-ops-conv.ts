@@ -60,8 +60,8 @@ function fusedTail(
   ctx: ConvertContext,
   node: TfNode,
   firstArg: number,
-  channelAxisNchw: boolean,
-  channels = 0,
+  /** Channels of an NCHW conv output; undefined for a MatMul, whose output stays in TF order. */
+  nchwChannels: number | undefined,
 ): { bias?: string; activate: (x: string) => string } {
   const ops = attrStrings(node, 'fused_ops');
   if (ops.length > 0 && ops[0] !== 'BiasAdd') {
@@ -90,9 +90,10 @@ function fusedTail(
     } else if (op === 'Prelu') {
       const slope = ctx.input(node, arg++);
       steps.push((x) => {
-        const lowered = channelAxisNchw ? lowerPrelu(ctx, x, slope.constant, channels) : undefined;
+        const nchw = nchwChannels !== undefined;
+        const lowered = nchw ? lowerPrelu(ctx, x, slope.constant, nchwChannels) : undefined;
         if (lowered) return lowered;
-        const s = channelAxisNchw ? ctx.nchw(slope) : ctx.tf(slope);
+        const s = nchw ? ctx.nchw(slope) : ctx.tf(slope);
         return ctx.g.node('PRelu', [x, s], 1)[0] ?? '';
       });
     } else {
@@ -116,7 +117,7 @@ export function convertConv(ctx: ConvertContext, node: TfNode, depthwise: boolea
   const w = depthwise ? depthwiseFilterToOnnx(filter) : convFilterToOnnx(filter);
   const cout = depthwise ? cin * last : last;
   const { pads, outH, outW } = spatial(node, x, [kh, kw], strides, dilations);
-  const tail = fusedTail(ctx, node, 2, true, cout);
+  const tail = fusedTail(ctx, node, 2, cout);
   const inputs = [ctx.nchw(x), ctx.weight(`${node.name}/weights`, w.data, w.shape)];
   if (tail.bias) inputs.push(tail.bias);
   const [conv] = ctx.g.node(
@@ -157,7 +158,7 @@ export function convertMatMul(ctx: ConvertContext, node: TfNode): Value[] {
   if (a.shape.length !== 2 || b.shape.length !== 2) {
     throw new Error(`${node.op} node ${node.name}: only rank-2 MatMul is supported`);
   }
-  const tail = fusedTail(ctx, node, 2, false);
+  const tail = fusedTail(ctx, node, 2, undefined);
   const inputs = [ctx.tf(a), ctx.tf(b)];
   if (tail.bias) inputs.push(tail.bias);
   const attrs = { transA: transA ? 1 : 0, transB: transB ? 1 : 0 };
