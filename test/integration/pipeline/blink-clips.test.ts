@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
 import { sectionDefaults } from '../../../src/config/schema.js';
-import { silentLogger } from '../../../src/log/logger.js';
-import { Pipeline } from '../../../src/pipeline/pipeline.js';
 import { Classroom } from '../../../src/trackers/classroom.js';
-import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS, ROOT } from './helpers.js';
+import { MEDIA_DIR, ROOT, testPipeline } from './helpers.js';
 
 interface Labels {
   fps: number;
@@ -23,12 +21,7 @@ async function blinkFrames(
   video: string,
   fps: number,
 ): Promise<Array<{ from: number; to: number }>> {
-  const pipeline = new Pipeline({
-    detection: DETECTION,
-    expression: EXPRESSION,
-    models: MODELS,
-    logger: silentLogger(),
-  });
+  const pipeline = testPipeline();
   await pipeline.init();
   const room = new Classroom({
     tracking: sectionDefaults('tracking'),

