@@ -4,12 +4,12 @@
 import type { Frame } from '../capture/frame.js';
 import { modelNames } from '../config/formats.js';
 import type { Config } from '../config/schema.js';
-import { Perception } from '../daemon/perception.js';
-import { buildClassroom } from '../daemon/wiring.js';
 import type { Logger } from '../log/logger.js';
 import { type ModelPrecision, ModelStore } from '../pipeline/model-store.js';
+import { Perception } from '../pipeline/perception.js';
 import { Pipeline, type PipelineOptions, type PipelineResult } from '../pipeline/pipeline.js';
 import type { TrackHint } from '../pipeline/types.js';
+import { buildClassroom } from '../runtime/wiring.js';
 import { TimedModels } from './timed-models.js';
 
 export interface VariantSpec {

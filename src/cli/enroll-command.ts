@@ -6,7 +6,6 @@
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
-import { openModels } from '../daemon/wiring.js';
 import { embeddingModelId } from '../identity/embedding-model.js';
 import { Enroller, listPhotos } from '../identity/enroller.js';
 import { GalleryError, studentIdProblem } from '../identity/gallery-format.js';
@@ -16,6 +15,7 @@ import { ProgressBar, type ProgressOut } from '../identity/progress-bar.js';
 import { silentLogger } from '../log/logger.js';
 import { ModelFileError } from '../pipeline/model-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
+import { openModels } from '../runtime/wiring.js';
 import { reportConfigError } from './config-command.js';
 
 export interface EnrollArgs {

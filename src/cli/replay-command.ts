@@ -7,8 +7,8 @@ import { Daemon } from '../daemon/daemon.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { Shutdown } from '../daemon/shutdown.js';
 import { TraceSink } from '../daemon/trace-sink.js';
-import { buildPerception, isStartupConfigError, openModels } from '../daemon/wiring.js';
 import { createLogger } from '../log/logger.js';
+import { buildPerception, isStartupConfigError, openModels } from '../runtime/wiring.js';
 import { reportConfigError } from './config-command.js';
 
 export interface ReplayArgs {

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
-import { openModels } from '../daemon/wiring.js';
 import { embeddingModelId } from '../identity/embedding-model.js';
 import { GalleryError, studentIdProblem } from '../identity/gallery-format.js';
 import { GalleryStore, galleryPath } from '../identity/gallery-store.js';
 import { SampleStore } from '../identity/sample-store.js';
 import { ModelFileError } from '../pipeline/model-store.js';
+import { openModels } from '../runtime/wiring.js';
 import { reportConfigError } from './config-command.js';
 import type { CommandStreams } from './enroll-command.js';
 

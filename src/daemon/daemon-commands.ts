@@ -1,48 +1,39 @@
 // What the operator's MQTT commands do to the running daemon. The publisher validates requests
 // and replies; this only acts. Every method either does the thing or throws a clear error.
-import type { CommandHandler } from '../publish/commands.js';
+import type { CommandHandler, ReloadResult } from '../publish/commands.js';
 import type { Daemon } from './daemon.js';
 
 export interface DaemonCommandsOptions {
-  /** The daemon is created after the publisher that delivers commands: looked up per command. */
-  daemon: () => Daemon | undefined;
+  daemon: Daemon;
   /** Re-reads the config file and applies it; throws with the config problems when invalid. */
-  reload: () => Promise<void>;
-  /** Extra fields for the status reply (publisher stats, models). */
-  status?: () => Record<string, unknown>;
+  reloader: { reload(): Promise<ReloadResult> };
 }
 
 export class DaemonCommands implements CommandHandler {
   constructor(private readonly options: DaemonCommandsOptions) {}
 
-  private get daemon(): Daemon {
-    const daemon = this.options.daemon();
-    if (!daemon) throw new Error('the daemon is still starting');
-    return daemon;
-  }
-
   async start(): Promise<void> {
-    this.daemon.startCapture();
+    this.options.daemon.startCapture();
   }
 
   async stop(): Promise<void> {
-    this.daemon.stopCapture();
+    this.options.daemon.stopCapture();
   }
 
   async reset(): Promise<void> {
-    this.daemon.resetCounters();
+    this.options.daemon.resetCounters();
   }
 
-  reload(): Promise<void> {
-    return this.options.reload();
+  reload(): Promise<ReloadResult> {
+    return this.options.reloader.reload();
   }
 
   async snapshot(): Promise<{ path: string }> {
-    return { path: await this.daemon.requestSnapshot() };
+    return { path: await this.options.daemon.requestSnapshot() };
   }
 
   async status(): Promise<Record<string, unknown>> {
-    const daemon = this.daemon;
+    const { daemon } = this.options;
     const capture = daemon.captureStats();
     return {
       capturing: daemon.capturing,
@@ -54,7 +45,6 @@ export class DaemonCommands implements CommandHandler {
         droppedStale: capture.droppedStale,
       },
       faces: daemon.stats.lastFaces,
-      ...(this.options.status?.() ?? {}),
     };
   }
 }

@@ -5,33 +5,27 @@ import type { CameraState, Frame } from '../capture/frame.js';
 import { FrameSource, type FrameSourceStats } from '../capture/frame-source.js';
 import type { OpenDevice } from '../capture/video-device.js';
 import type { Config } from '../config/schema.js';
-import type { Event } from '../events/types.js';
 import type { Logger } from '../log/logger.js';
 import { FrameStats } from '../ops/frame-stats.js';
-import type { Box } from '../pipeline/types.js';
+import type { FrameProcessor, PerceptionKnobs } from '../pipeline/perception.js';
 import type { EventSink } from './event-sink.js';
 import { writeSnapshot } from './snapshot-writer.js';
 
-export interface ProcessedFrame {
-  events: Event[];
-  faces: number;
-  /** Per-stage times of this frame (ms); 'total' is added by the daemon. */
-  timingsMs: Record<string, number>;
-}
-
-/** Turns a frame into events (pipeline + trackers). Absent: frames are only counted. */
-export interface FrameProcessor {
-  process(frame: Frame): Promise<ProcessedFrame>;
-  /** Live tracks with their boxes (annotated snapshots). */
-  boxes(): Array<{ id: string; box: Box }>;
-  /** Zero the per-student counters (the reset command). */
-  reset(): void;
+/**
+ * Adaptation's hold on the frame loop (src/ops/adaptation.ts): `admit` before a frame (false skips
+ * it: the fps step), `observe` after it with its total time, returning the knobs the daemon applies
+ * to whichever processor is current — after a reload that is the new one.
+ */
+export interface FrameGate {
+  admit(): boolean;
+  observe(totalMs: number): PerceptionKnobs;
 }
 
 export interface DaemonOptions {
   config: Config;
   logger: Logger;
   sink: EventSink;
+  /** Absent: frames are only counted. */
   processor?: FrameProcessor;
   /** Replay: pull every frame as fast as possible instead of pacing a file like a camera. */
   paced?: boolean;
@@ -39,10 +33,8 @@ export interface DaemonOptions {
   /** Replay: end the file before this media time (ms). */
   stopAtMs?: number;
   openDevice?: OpenDevice;
-  /** Adaptation's frame-rate step: false means skip this frame (it is still released). */
-  admit?: () => boolean;
-  /** Called after every processed frame with its total time (adaptation, watchdog). */
-  onProcessed?: (totalMs: number) => void;
+  /** Adaptation; absent in replay (every frame the budget admits is processed as configured). */
+  gate?: FrameGate;
 }
 
 export type StopCause = 'signal' | 'end-of-input';
@@ -56,6 +48,8 @@ export class Daemon {
   private sourceStartEpochMs = Date.now();
   private snapshotWaiters: Array<{ resolve: (path: string) => void; reject: (e: Error) => void }> =
     [];
+  /** The knobs adaptation last chose; a processor swapped in by reload starts with them. */
+  private knobs: PerceptionKnobs | undefined;
 
   constructor(private options: DaemonOptions) {
     this.source = this.makeSource();
@@ -82,10 +76,7 @@ export class Daemon {
   async run(signal: AbortSignal): Promise<StopCause> {
     while (!signal.aborted) {
       if (!this.captureWanted) {
-        await new Promise<void>((resolve) => {
-          this.wake = resolve;
-          signal.addEventListener('abort', () => resolve(), { once: true });
-        });
+        await this.waitForStart(signal);
         continue;
       }
       const session = new AbortController();
@@ -107,19 +98,36 @@ export class Daemon {
     return 'signal';
   }
 
+  /** Until startCapture() or shutdown; the abort listener goes when the wait ends either way. */
+  private waitForStart(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      this.wake = done;
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   private async handle(frame: Frame): Promise<void> {
-    const { processor, sink } = this.options;
+    const { processor, sink, gate } = this.options;
     try {
       if (!processor) {
         this.stats.record({ total: 0 }, 0);
         return;
       }
-      if (this.options.admit && !this.options.admit()) return;
+      if (gate && !gate.admit()) return;
       const started = performance.now();
       const result = await processor.process(frame);
       const totalMs = performance.now() - started;
       this.stats.record({ ...result.timingsMs, total: totalMs }, result.faces);
-      this.options.onProcessed?.(totalMs);
+      if (gate) {
+        this.knobs = gate.observe(totalMs);
+        // The processor that made this frame may have been replaced meanwhile (reload).
+        this.options.processor?.adapt(this.knobs);
+      }
       const wallMs = this.sourceStartEpochMs + frame.tMs;
       for (const event of result.events) sink.publish(event, wallMs);
       if (this.snapshotWaiters.length > 0) await this.snapshot(frame, processor, wallMs);
@@ -175,7 +183,6 @@ export class Daemon {
   startCapture(): void {
     this.captureWanted = true;
     this.wake?.();
-    this.wake = undefined;
   }
 
   /** Operator command: close the camera (the daemon keeps running and publishing status). */
@@ -186,12 +193,21 @@ export class Daemon {
       waiter.reject(new Error('the camera was closed before a frame arrived'));
   }
 
-  /** Reload: new camera settings take effect by reopening the source; new processor as given. */
+  /**
+   * Reload: new camera settings take effect by reopening the source; the processor given becomes
+   * the only live one and starts at the adaptation level the old one had reached.
+   */
   reconfigure(config: Config, processor: FrameProcessor | undefined): void {
     this.options.config = config;
     this.options.processor = processor;
+    if (processor && this.knobs) processor.adapt(this.knobs);
     this.source = this.makeSource();
     this.sessionAbort?.abort(new Error('reloading'));
+  }
+
+  /** The one live processor (replaced by reconfigure). */
+  get processor(): FrameProcessor | undefined {
+    return this.options.processor;
   }
 
   get capturing(): boolean {

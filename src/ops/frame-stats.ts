@@ -46,11 +46,20 @@ export class FrameStats {
   lastFaces = 0;
   /** performance.now() of the last processed frame (watchdog progress). */
   lastProgressMs = 0;
+  /** Settles when the first frame is recorded (systemd readiness). */
+  readonly firstFrame: Promise<void>;
+  private markFirst: (() => void) | undefined;
 
-  constructor(private readonly windowSize = 256) {}
+  constructor(private readonly windowSize = 256) {
+    this.firstFrame = new Promise((resolve) => {
+      this.markFirst = resolve;
+    });
+  }
 
   /** Record one processed frame with its per-stage timings (ms), including 'total'. */
   record(timingsMs: Record<string, number>, faces: number): void {
+    this.markFirst?.();
+    this.markFirst = undefined;
     this.processedTotal++;
     this.processedSinceMark++;
     this.lastFaces = faces;

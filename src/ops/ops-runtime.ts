@@ -1,13 +1,13 @@
 // Field operations in one object for the daemon's wiring: systemd readiness and watchdog, health
-// telemetry with a STATUS= line, throttle monitoring and the adaptation ladder. The daemon hands in
-// functions that read its counters (ops imports nothing from the daemon) and calls four hooks:
-// start(), adaptation.admit() before / frameProcessed(totalMs) after every processed frame,
-// stopping(reason) when the shutdown signal arrives, and stop(reason) on the way out.
+// telemetry with a STATUS= line, throttle monitoring. The adaptation ladder and the throttle probe
+// are built before the daemon (the daemon's frame gate is the adaptation) and handed in here with
+// functions that read the daemon's counters (ops imports nothing from the daemon). Hooks: start(),
+// stopping(reason) when the shutdown signal arrives, and stop(reason) on the way out; readiness
+// follows the first processed frame by itself.
 import { modelNames } from '../config/formats.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { Adaptation } from './adaptation.js';
-import type { AdaptationState } from './adaptation-ladder.js';
 import { HealthMonitor, healthStatusLine } from './health-monitor.js';
 import type { Health, HealthSources } from './health-types.js';
 import { modelVersions, modelVersionTable, readManifest } from './model-versions.js';
@@ -19,6 +19,11 @@ export interface OpsRuntimeOptions {
   config: Pick<Config, 'health' | 'camera' | 'device' | 'models'>;
   logger: Logger;
   sources: Omit<HealthSources, 'adaptation' | 'gatedFrames' | 'models'>;
+  /** The adaptation the daemon gates frames with (buildFrameControl). */
+  adaptation: Adaptation;
+  thermal: ThermalProbe;
+  /** daemon.stats.firstFrame: the service is ready once a frame went all the way through. */
+  firstFrame: Promise<void>;
   /** daemon.stats.lastProgressMs */
   lastProgressMs: () => number;
   /** False while no frames are expected: capture stopped by command, or the camera reopening. */
@@ -27,10 +32,35 @@ export interface OpsRuntimeOptions {
   publishHealth?: (health: Health) => void;
   /** process.env: NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID. */
   env?: NodeJS.ProcessEnv;
-  /** Stand-ins for tests: sysfs root and helper binaries. */
-  sysRoot?: string;
   systemdNotify?: string;
+}
+
+export interface FrameControlOptions {
+  config: Pick<Config, 'health' | 'camera'>;
+  logger: Logger;
+  /** Stand-ins for tests: sysfs root and helper binary. */
+  sysRoot?: string;
   vcgencmd?: string;
+}
+
+/** The throttle probe and the adaptation ladder fed by it: built before the daemon they gate. */
+export function buildFrameControl(options: FrameControlOptions): {
+  thermal: ThermalProbe;
+  adaptation: Adaptation;
+} {
+  const logger = options.logger.child({ module: 'ops' });
+  const thermal = new ThermalProbe({
+    logger,
+    ...(options.sysRoot ? { sysRoot: options.sysRoot } : {}),
+    ...(options.vcgencmd ? { vcgencmd: options.vcgencmd } : {}),
+  });
+  const adaptation = new Adaptation({
+    camera: options.config.camera,
+    health: options.config.health,
+    logger,
+    throttled: () => thermal.throttledNow(),
+  });
+  return { thermal, adaptation };
 }
 
 export class OpsRuntime {
@@ -42,7 +72,6 @@ export class OpsRuntime {
   private readonly logger: Logger;
   private readonly watchdog: Watchdog | undefined;
   private models: string[] = [];
-  private ready = false;
   private stoppingSent = false;
 
   constructor(options: OpsRuntimeOptions) {
@@ -55,17 +84,8 @@ export class OpsRuntime {
       socket: env.NOTIFY_SOCKET,
       ...(options.systemdNotify ? { command: options.systemdNotify } : {}),
     });
-    this.thermal = new ThermalProbe({
-      logger: this.logger,
-      ...(options.sysRoot ? { sysRoot: options.sysRoot } : {}),
-      ...(options.vcgencmd ? { vcgencmd: options.vcgencmd } : {}),
-    });
-    this.adaptation = new Adaptation({
-      camera: config.camera,
-      health: config.health,
-      logger: this.logger,
-      throttled: () => this.thermal.throttledNow(),
-    });
+    this.thermal = options.thermal;
+    this.adaptation = options.adaptation;
     this.health = new HealthMonitor({
       health: config.health,
       stateDir: config.device.stateDir,
@@ -111,23 +131,17 @@ export class OpsRuntime {
       this.notifier.status(healthStatusLine(health));
     });
     this.notifier.status('loading models, waiting for the first frame');
+    void this.options.firstFrame.then(() => this.becomeReady());
   }
 
-  /**
-   * After every processed frame (total ms through the pipeline). The first one makes the service
-   * ready. Returns the knobs for the next frames; call adaptation.admit() before processing one.
-   */
-  frameProcessed(totalMs: number): AdaptationState {
-    if (!this.ready) {
-      this.ready = true;
-      this.notifier.ready('first frame processed');
-      this.watchdog?.start();
-      this.logger.info(
-        { watchdog: this.watchdog !== undefined, notify: this.notifier.enabled },
-        'ready',
-      );
-    }
-    return this.adaptation.observe(totalMs);
+  private becomeReady(): void {
+    if (this.stoppingSent) return;
+    this.notifier.ready('first frame processed');
+    this.watchdog?.start();
+    this.logger.info(
+      { watchdog: this.watchdog !== undefined, notify: this.notifier.enabled },
+      'ready',
+    );
   }
 
   /** Tell systemd right away that we are stopping (call on SIGTERM, before flushing). */

@@ -13,11 +13,21 @@ export interface CommandHandler {
   stop(): Promise<void>;
   /** Zero the per-student counters. */
   reset(): Promise<void>;
-  /** Re-read the configuration. */
-  reload(): Promise<void>;
+  /** Re-read the configuration: what was applied and what needs a restart. */
+  reload(): Promise<ReloadResult>;
   /** Write an annotated frame to a local file; only the path is returned (never the bytes). */
   snapshot(): Promise<{ path: string }>;
   status(): Promise<Record<string, unknown>>;
+}
+
+/**
+ * The reload reply. 'applied': every change took effect; 'restart-needed': the sections that can
+ * change while running were applied and `needRestart` lists those that only a restart applies.
+ */
+export interface ReloadResult {
+  status: 'applied' | 'restart-needed';
+  applied: string[];
+  needRestart: string[];
 }
 
 export interface CommandOutcome {
@@ -56,6 +66,7 @@ export const COMMAND_REQUEST_SCHEMA = {
 export const MAX_REQUEST_BYTES = 1024;
 
 export interface CommandRouterOptions {
+  /** Absent until the daemon serves commands (see serve()): requests get 'unavailable'. */
   handler?: CommandHandler | undefined;
   /** privacy.snapshots: when false the snapshot command is refused. */
   snapshotsAllowed: boolean;
@@ -68,6 +79,7 @@ export interface CommandRouterOptions {
 
 export class CommandRouter {
   private readonly options: CommandRouterOptions;
+  private handler: CommandHandler | undefined;
   private readonly validate = new Ajv({ allErrors: false, strict: true }).compile(
     COMMAND_REQUEST_SCHEMA,
   );
@@ -75,6 +87,12 @@ export class CommandRouter {
 
   constructor(options: CommandRouterOptions) {
     this.options = options;
+    this.handler = options.handler;
+  }
+
+  /** The daemon is built after the connection that carries its commands: it starts serving here. */
+  serve(handler: CommandHandler): void {
+    this.handler = handler;
   }
 
   /** Never rejects: every failure becomes an error outcome. */
@@ -99,9 +117,13 @@ export class CommandRouter {
         ok: false,
         error: { code: 'unknown-command', message: `commands: ${COMMAND_NAMES.join(', ')}` },
       };
-    const handler = this.options.handler;
+    const handler = this.handler;
     if (!handler)
-      return { ...base, ok: false, error: { code: 'unavailable', message: 'no command handler' } };
+      return {
+        ...base,
+        ok: false,
+        error: { code: 'unavailable', message: 'the daemon is still starting' },
+      };
     if (name === 'snapshot' && !this.options.snapshotsAllowed)
       return {
         ...base,
@@ -136,8 +158,7 @@ export class CommandRouter {
         this.options.onReset?.();
         return undefined;
       case 'reload':
-        await handler.reload();
-        return undefined;
+        return { ...(await handler.reload()) };
       case 'snapshot': {
         const { path } = await handler.snapshot();
         return { path: String(path) };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
 import { CommandChannel } from './command-channel.js';
-import { CommandRouter } from './commands.js';
+import { type CommandHandler, CommandRouter } from './commands.js';
 import { DiskQueue } from './disk-queue.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { MqttLink } from './mqtt-link.js';
@@ -34,6 +34,7 @@ export class MqttPublisher {
   private readonly states: StatePolicy;
   private readonly alerts: AlertGate;
   private readonly commands: CommandChannel;
+  private readonly router: CommandRouter;
   private link: MqttLink | undefined;
   private broker: EmbeddedBroker | undefined;
   private brokerUrl: string | undefined;
@@ -68,14 +69,15 @@ export class MqttPublisher {
       heartbeatMs: options.mqtt.heartbeatS * 1000,
     });
     this.alerts = new AlertGate({ cooldownMs: options.mqtt.alertCooldownS * 1000 });
+    this.router = new CommandRouter({
+      handler: options.commands,
+      snapshotsAllowed: options.privacy.snapshots,
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      extraStatus: () => ({ mqtt: { ...this.stats() } }),
+      onReset: () => this.states.clear(),
+    });
     this.commands = new CommandChannel({
-      router: new CommandRouter({
-        handler: options.commands,
-        snapshotsAllowed: options.privacy.snapshots,
-        timeoutMs: COMMAND_TIMEOUT_MS,
-        extraStatus: () => ({ mqtt: { ...this.stats() } }),
-        onReset: () => this.states.clear(),
-      }),
+      router: this.router,
       topics: this.topics,
       payloads: this.payloads,
       outbox: this.outbox,
@@ -84,8 +86,12 @@ export class MqttPublisher {
     });
   }
 
-  /** Opens the queue and starts connecting in the background; resolves without waiting for it. */
-  async start(): Promise<void> {
+  /**
+   * Opens the queue and starts connecting in the background; resolves without waiting for it.
+   * `commands`: the daemon's handler, when it was built after this publisher (its event sink).
+   */
+  async start(commands?: CommandHandler): Promise<void> {
+    if (commands) this.router.serve(commands);
     this.queue.open();
     const { mqtt } = this.options;
     let url = mqtt.url;

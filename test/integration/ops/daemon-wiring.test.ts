@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
-import { Daemon, type FrameProcessor } from '../../../src/daemon/daemon.js';
+import { Daemon } from '../../../src/daemon/daemon.js';
 import type { EventSink } from '../../../src/daemon/event-sink.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import type { Health } from '../../../src/ops/health-types.js';
-import { OpsRuntime } from '../../../src/ops/ops-runtime.js';
+import { buildFrameControl, OpsRuntime } from '../../../src/ops/ops-runtime.js';
+import type { FrameProcessor, PerceptionKnobs } from '../../../src/pipeline/perception.js';
 import { FakeNotifySocket } from './fake-notify-socket.js';
 
 const CLIP = join(
@@ -52,31 +53,56 @@ describe('OpsRuntime on the daemon loop', () => {
         CLASSPULSE_MODELS_DIR: join(dir, 'no-models'),
       },
     });
-    let ops: OpsRuntime | undefined;
+    const control = buildFrameControl({
+      config,
+      logger: silentLogger(),
+      sysRoot: dir,
+      vcgencmd: join(dir, 'no-vcgencmd'),
+    });
+    const { adaptation } = control;
     const levels: number[] = [];
+    // The knobs the daemon hands the processor after each frame (the processor's adapt()).
+    let knobs: PerceptionKnobs = { expressionIntervalScale: 1, detectionIntervalScale: 1 };
+    let modelledMs = 0;
     // Simulated stages: 10 ms of landmarks plus 48 ms of expressions at full rate (58 ms > 40 ms);
     // at half the expression rate 34 ms fits the budget, but not the 60 % headroom to go back.
     const processor: FrameProcessor = {
       async process() {
-        const knobs = ops?.adaptation.knobs();
-        const expressionMs = 48 / (knobs?.expressionIntervalScale ?? 1);
-        // The loop really waits this long; the ladder is fed the modelled cost rather than the
-        // measured wall time so that a busy CI machine cannot change the outcome.
-        await sleep(10 + expressionMs);
-        levels.push(ops?.frameProcessed(10 + expressionMs).level ?? -1);
+        const expressionMs = 48 / knobs.expressionIntervalScale;
+        modelledMs = 10 + expressionMs;
+        await sleep(modelledMs);
         return { events: [], faces: 3, timingsMs: { landmarks: 10, expression: expressionMs } };
       },
       boxes: () => [],
       reset: () => undefined,
+      adapt: (next) => {
+        knobs = next;
+      },
     };
-    const daemon = new Daemon({ config, logger: silentLogger(), sink: nullSink, processor });
+    // The loop really waits this long; the ladder is fed the modelled cost rather than the
+    // measured wall time so that a busy CI machine cannot change the outcome.
+    const gate = {
+      admit: () => adaptation.admit(),
+      observe: () => {
+        const state = adaptation.observe(modelledMs);
+        levels.push(state.level);
+        return state;
+      },
+    };
+    const daemon = new Daemon({
+      config,
+      logger: silentLogger(),
+      sink: nullSink,
+      processor,
+      gate,
+    });
     const published: Health[] = [];
-    ops = new OpsRuntime({
+    const ops = new OpsRuntime({
       config,
       logger: silentLogger(),
       env: { NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '1000000' },
-      sysRoot: dir,
-      vcgencmd: join(dir, 'no-vcgencmd'),
+      ...control,
+      firstFrame: daemon.stats.firstFrame,
       sources: { frames: () => daemon.stats, capture: () => daemon.captureStats() },
       lastProgressMs: () => daemon.stats.lastProgressMs,
       expectingFrames: () => daemon.capturing && daemon.captureStats().state !== 'lost',

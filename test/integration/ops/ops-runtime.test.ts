@@ -9,7 +9,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { FrameStats } from '../../../src/ops/frame-stats.js';
 import type { Health } from '../../../src/ops/health-types.js';
-import { OpsRuntime } from '../../../src/ops/ops-runtime.js';
+import { buildFrameControl, OpsRuntime } from '../../../src/ops/ops-runtime.js';
 import { FakeNotifySocket } from './fake-notify-socket.js';
 
 describe('OpsRuntime under a (fake) systemd', () => {
@@ -39,13 +39,19 @@ describe('OpsRuntime under a (fake) systemd', () => {
     });
     const stats = new FrameStats();
     const published: Health[] = [];
+    const control = buildFrameControl({
+      config,
+      logger: silentLogger(),
+      sysRoot: dir,
+      vcgencmd: join(dir, 'no-vcgencmd'),
+    });
     const ops = new OpsRuntime({
       config,
       logger: silentLogger(),
       // WatchdogSec=0.4 s: pings every 200 ms.
       env: { NOTIFY_SOCKET: socket.path, WATCHDOG_USEC: '400000' },
-      sysRoot: dir,
-      vcgencmd: join(dir, 'no-vcgencmd'),
+      ...control,
+      firstFrame: stats.firstFrame,
       sources: {
         frames: () => stats,
         capture: () => ({
@@ -70,7 +76,7 @@ describe('OpsRuntime under a (fake) systemd', () => {
 
     const frame = () => {
       stats.record({ total: 30 }, 2);
-      ops.frameProcessed(30);
+      control.adaptation.observe(30);
     };
     const flowing = setInterval(frame, 50);
     await sleep(1200);

@@ -5,9 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
-import { openModels } from '../../../src/daemon/wiring.js';
 import type { EventOf } from '../../../src/events/types.js';
 import { silentLogger } from '../../../src/log/logger.js';
+import { openModels } from '../../../src/runtime/wiring.js';
 import {
   BLINK_FIXTURES,
   type BlinkScore,

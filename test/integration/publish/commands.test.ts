@@ -3,7 +3,7 @@
 // get error replies without crashing anything; no message on '#' exceeds the size bound.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandHandler } from '../../../src/publish/commands.js';
+import type { CommandHandler, ReloadResult } from '../../../src/publish/commands.js';
 import type { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
 import { Mosquitto } from '../../helpers/mosquitto.js';
 import {
@@ -30,7 +30,7 @@ class FakeDaemon implements CommandHandler {
   async reset() {
     this.calls.push('reset');
   }
-  async reload() {
+  async reload(): Promise<ReloadResult> {
     this.calls.push('reload');
     throw new Error('config invalid: camera.fps');
   }

@@ -22,7 +22,10 @@ function handler(overrides: Partial<CommandHandler> = {}): CommandHandler & { lo
     start: step('start'),
     stop: step('stop'),
     reset: step('reset'),
-    reload: step('reload'),
+    reload: async () => {
+      await step('reload')();
+      return { status: 'applied', applied: ['camera'], needRestart: [] };
+    },
     snapshot: async () => ({ path: '/tmp/snap.jpg' }),
     status: async () => ({ camera: 'open' }),
     ...overrides,
@@ -77,7 +80,27 @@ describe('CommandRouter', () => {
       error: { code: 'failed', message: 'no tracker' },
     });
     const none = new CommandRouter({ snapshotsAllowed: true, timeoutMs: 50 });
-    expect((await none.handle('status', body({}))).error?.code).toBe('unavailable');
+    expect((await none.handle('status', body({}))).error).toEqual({
+      code: 'unavailable',
+      message: 'the daemon is still starting',
+    });
+    // The daemon is built after the connection that carries its commands, then serves them.
+    none.serve(handler());
+    expect((await none.handle('status', body({}))).ok).toBe(true);
+  });
+
+  it('replies to reload with what was applied and what needs a restart', async () => {
+    const router = new CommandRouter({
+      handler: handler(),
+      snapshotsAllowed: true,
+      timeoutMs: 100,
+    });
+    expect(await router.handle('reload', body({ id: 'r1' }))).toEqual({
+      cmd: 'reload',
+      id: 'r1',
+      ok: true,
+      result: { status: 'applied', applied: ['camera'], needRestart: [] },
+    });
   });
 
   it('adds the publisher stats to status and calls onReset after reset', async () => {

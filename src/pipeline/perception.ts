@@ -4,10 +4,33 @@ import type { Frame } from '../capture/frame.js';
 import type { Event } from '../events/types.js';
 import type { IdentityRuntime } from '../identity/identity-runtime.js';
 import type { Logger } from '../log/logger.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
-import type { Box, TrackHint } from '../pipeline/types.js';
 import type { Classroom } from '../trackers/classroom.js';
-import type { FrameProcessor, ProcessedFrame } from './daemon.js';
+import type { Pipeline } from './pipeline.js';
+import type { Box, TrackHint } from './types.js';
+
+export interface ProcessedFrame {
+  events: Event[];
+  faces: number;
+  /** Per-stage times of this frame (ms); 'total' is added by the daemon. */
+  timingsMs: Record<string, number>;
+}
+
+/** The knobs of the adaptation ladder perception applies (src/ops/adaptation-ladder.ts). */
+export interface PerceptionKnobs {
+  expressionIntervalScale: number;
+  detectionIntervalScale: number;
+}
+
+/** Turns a frame into events (pipeline + trackers); the daemon holds exactly one at a time. */
+export interface FrameProcessor {
+  process(frame: Frame): Promise<ProcessedFrame>;
+  /** Live tracks with their boxes (annotated snapshots). */
+  boxes(): Array<{ id: string; box: Box }>;
+  /** Zero the per-student counters (the reset command). */
+  reset(): void;
+  /** Adaptation under load: fewer expressions first, then a slower detection cadence. */
+  adapt(knobs: PerceptionKnobs): void;
+}
 
 export interface PerceptionOptions {
   pipeline: Pipeline;
@@ -26,16 +49,11 @@ const IDENTITY_REFRESH_MS = 5000;
 /** How often kept samples are pruned by age even when none is added. */
 const SAMPLE_PRUNE_MS = 3_600_000;
 
-/** The knobs of the adaptation ladder this stage applies (src/ops/adaptation-ladder.ts). */
-export interface PerceptionKnobs {
-  expressionIntervalScale: number;
-  detectionIntervalScale: number;
-}
-
 export class Perception implements FrameProcessor {
   private nextClassMs = 0;
   private knobs: PerceptionKnobs = { expressionIntervalScale: 1, detectionIntervalScale: 1 };
-  /** When each track last got an expression, to stretch the cadence under load. */
+  /** When each live track last got an expression, to stretch the cadence under load (pruned to
+   * the tracks hinted this frame, so ended tracks leave no entry behind). */
   private readonly expressionAtMs = new Map<string, number>();
   private nextIdentityRefreshMs = IDENTITY_REFRESH_MS;
   private nextSamplePruneMs = 0;
@@ -89,7 +107,6 @@ export class Perception implements FrameProcessor {
     }
   }
 
-  /** Adaptation: fewer expressions first, then a slower detection cadence. */
   adapt(knobs: PerceptionKnobs): void {
     if (
       knobs.detectionIntervalScale !== this.knobs.detectionIntervalScale ||
@@ -106,6 +123,8 @@ export class Perception implements FrameProcessor {
   private stretchExpressions(hints: TrackHint[], tMs: number): TrackHint[] {
     const scale = this.knobs.expressionIntervalScale;
     const minGapMs = this.options.expressionIntervalMs * scale;
+    const live = new Set(hints.map((h) => h.id));
+    for (const id of this.expressionAtMs.keys()) if (!live.has(id)) this.expressionAtMs.delete(id);
     return hints.map((hint) => {
       if (!hint.needsExpression) return hint;
       const last = this.expressionAtMs.get(hint.id);

@@ -7,9 +7,9 @@ import { IdentityRuntime } from '../identity/identity-runtime.js';
 import { PseudonymKeyError } from '../identity/pseudonym.js';
 import type { Logger } from '../log/logger.js';
 import { ModelFileError, ModelStore } from '../pipeline/model-store.js';
+import { Perception } from '../pipeline/perception.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { Classroom } from '../trackers/classroom.js';
-import { Perception } from './perception.js';
 
 export function openModels(config: Config): ModelStore {
   return new ModelStore({
