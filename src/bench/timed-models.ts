@@ -1,15 +1,19 @@
 // A SessionSource that hands out the real sessions with `run` timed, so the bench can split a
 // frame's time into model calls and everything else (pre/post-processing, JS, tracking).
-import type { InferenceSession, SessionSource } from '../pipeline/models.js';
+import type { ModelSession, SessionSource } from '../pipeline/models.js';
 
 export class TimedModels implements SessionSource {
   /** Milliseconds spent inside `session.run` since the last `take()`. */
   private modelMs = 0;
-  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+  private readonly sessions = new Map<string, Promise<ModelSession>>();
 
   constructor(private readonly inner: SessionSource) {}
 
-  session(name: string): Promise<InferenceSession> {
+  get parallelism(): number {
+    return this.inner.parallelism ?? 1;
+  }
+
+  session(name: string): Promise<ModelSession> {
     let pending = this.sessions.get(name);
     if (!pending) {
       pending = this.inner.session(name).then((session) => this.timed(session));
@@ -25,7 +29,7 @@ export class TimedModels implements SessionSource {
     return ms;
   }
 
-  private timed(session: InferenceSession): InferenceSession {
+  private timed(session: ModelSession): ModelSession {
     const add = (ms: number) => {
       this.modelMs += ms;
     };

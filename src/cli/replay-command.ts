@@ -8,7 +8,12 @@ import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { Shutdown } from '../daemon/shutdown.js';
 import { TraceSink } from '../daemon/trace-sink.js';
 import { createLogger } from '../log/logger.js';
-import { buildPerception, isStartupConfigError, openModels } from '../runtime/wiring.js';
+import {
+  buildPerception,
+  isStartupConfigError,
+  openInferencePool,
+  openModels,
+} from '../runtime/wiring.js';
 import { reportConfigError } from './config-command.js';
 
 export interface ReplayArgs {
@@ -42,8 +47,10 @@ export async function replayCommand(args: ReplayArgs): Promise<ExitCodeValue> {
   shutdown.installSignalHandlers();
   const models = openModels(config);
   const sink = new TraceSink(args.trace);
+  let pool: ReturnType<typeof openInferencePool> | undefined;
   try {
-    const processor = await buildPerception(config, logger, models);
+    pool = openInferencePool(config, models, logger);
+    const processor = await buildPerception(config, logger, models, pool);
     const daemon = new Daemon({
       config,
       logger,
@@ -77,6 +84,7 @@ export async function replayCommand(args: ReplayArgs): Promise<ExitCodeValue> {
     throw error;
   } finally {
     await sink.stop();
+    await pool?.close();
     await models.close();
     shutdown.removeSignalHandlers();
   }

@@ -95,6 +95,14 @@ export const schema = {
         'frames) took 12.5 s with 1 thread and 23.5 s with 2 on a 2-core machine. Measure on ' +
         'the target before raising it.',
     ),
+    workers: leaf(
+      intIn(0, 16),
+      0,
+      'Worker threads that run the models (each holds its own sessions), so the event loop ' +
+        "stays free and a frame's faces run on several cores at once. 0 = one per core but " +
+        "the main thread's, at least 1 (cores − 1). See docs/performance.md for the measured " +
+        'speed-up.',
+    ),
   },
   detection: {
     model: leaf(oneOf(DETECTOR_MODELS), 'ssd-mobilenetv1', 'Face detector model.'),

@@ -7,7 +7,8 @@ import type { OpenDevice } from '../capture/video-device.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { FrameStats } from '../ops/frame-stats.js';
-import type { FrameProcessor, PerceptionKnobs } from '../pipeline/perception.js';
+import { InferenceWorkerError } from '../pipeline/inference/inference-worker-error.js';
+import type { FrameProcessor, PerceptionKnobs, ProcessedFrame } from '../pipeline/perception.js';
 import type { EventSink } from './event-sink.js';
 import { writeSnapshot } from './snapshot-writer.js';
 
@@ -120,7 +121,19 @@ export class Daemon {
       }
       if (gate && !gate.admit()) return;
       const started = performance.now();
-      const result = await processor.process(frame);
+      let result: ProcessedFrame;
+      try {
+        result = await processor.process(frame);
+      } catch (error) {
+        if (!(error instanceof InferenceWorkerError)) throw error;
+        // Nothing of this frame reached the trackers: drop it whole, count it, go on.
+        this.stats.workerDropped += 1;
+        this.options.logger.warn(
+          { err: error, frame: frame.seq },
+          'frame dropped: inference worker failed',
+        );
+        return;
+      }
       const totalMs = performance.now() - started;
       this.stats.record({ ...result.timingsMs, total: totalMs }, result.faces);
       if (gate) {

@@ -1,5 +1,7 @@
 // The periodic stats line a technician reads in `journalctl -u classpulse`.
 import type { Logger } from '../log/logger.js';
+import { EventLoopDelay } from '../ops/event-loop-delay.js';
+import type { InferenceStatsView } from '../ops/health-types.js';
 import type { Daemon } from './daemon.js';
 
 export interface StatsReporterOptions {
@@ -7,10 +9,13 @@ export interface StatsReporterOptions {
   intervalS: number;
   logger: Logger;
   daemon: Daemon;
+  /** The inference pool's counters, when the models run in workers. */
+  inference?: () => InferenceStatsView;
 }
 
 export class StatsReporter {
   private timer: NodeJS.Timeout | undefined;
+  private readonly eventLoop = new EventLoopDelay();
 
   constructor(private readonly options: StatsReporterOptions) {}
 
@@ -24,11 +29,13 @@ export class StatsReporter {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.eventLoop.stop();
   }
 
   report(kind: 'periodic' | 'final'): void {
     const { daemon, logger } = this.options;
     const capture = daemon.captureStats();
+    const inference = this.options.inference?.();
     logger.info(
       {
         kind,
@@ -42,6 +49,10 @@ export class StatsReporter {
         processedFps: daemon.stats.takeRate(),
         faces: daemon.stats.lastFaces,
         latencyMs: daemon.stats.latency(),
+        eventLoopMs: this.eventLoop.take(),
+        ...(inference
+          ? { inference: { ...inference, droppedFrames: daemon.stats.workerDropped } }
+          : {}),
       },
       'stats',
     );

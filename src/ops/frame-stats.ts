@@ -44,6 +44,8 @@ export class FrameStats {
   private processedSinceMark = 0;
   private markMs = performance.now();
   lastFaces = 0;
+  /** Frames dropped because an inference worker died under them (the worker was replaced). */
+  workerDropped = 0;
   /** performance.now() of the last processed frame (watchdog progress). */
   lastProgressMs = 0;
   /** Settles when the first frame is recorded (systemd readiness). */

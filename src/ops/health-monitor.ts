@@ -6,6 +6,7 @@
 import os from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import { EventLoopDelay } from './event-loop-delay.js';
 import type { FrameHealth, Health, HealthSources } from './health-types.js';
 import { cpuLoad, diskUse, memoryUse } from './system-probe.js';
 import type { ThermalProbe } from './thermal-probe.js';
@@ -37,6 +38,7 @@ export class HealthMonitor {
   private mark: CounterMark;
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
+  private readonly eventLoop = new EventLoopDelay();
 
   constructor(options: HealthMonitorOptions) {
     this.options = options;
@@ -64,6 +66,7 @@ export class HealthMonitor {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.eventLoop.stop();
   }
 
   async sample(): Promise<Health> {
@@ -73,6 +76,8 @@ export class HealthMonitor {
     const latency = sources.frames().latency();
     const publisher = sources.publisher?.();
     const adaptation = sources.adaptation?.();
+    const inference = sources.inference?.();
+    const loop = this.eventLoop.take();
     const throttle = thermal.throttle;
     return {
       uptimeS: Math.round((this.now() - this.startedMs) / 1000),
@@ -82,6 +87,10 @@ export class HealthMonitor {
         Object.entries(latency).map(([stage, s]) => [stage, { p50: s.p50Ms, p95: s.p95Ms }]),
       ),
       tracks: sources.frames().lastFaces,
+      eventLoopMs: { p50: loop.p50Ms, p99: loop.p99Ms, max: loop.maxMs },
+      ...(inference
+        ? { inference: { ...inference, droppedFrames: sources.frames().workerDropped } }
+        : {}),
       ...(publisher
         ? {
             publish: {

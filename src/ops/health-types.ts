@@ -10,6 +10,8 @@ import type { ThrottleState } from './thermal-probe.js';
 /** What FrameStats offers (daemon.stats). */
 export interface FrameStatsView {
   readonly processed: number;
+  /** Frames dropped because an inference worker died under them. */
+  readonly workerDropped: number;
   readonly lastFaces: number;
   latency(): Record<string, LatencySummary>;
 }
@@ -27,6 +29,14 @@ export interface PublisherStatsView {
   refused?: number;
 }
 
+/** The inference pool's counters (InferencePool.stats) and the frames lost to a dead worker. */
+export interface InferenceStatsView {
+  workers: number;
+  restarts: number;
+  failedRuns: number;
+  queued: number;
+}
+
 export interface HealthSources {
   frames: () => FrameStatsView;
   capture: () => CaptureStatsView;
@@ -36,6 +46,7 @@ export interface HealthSources {
   gatedFrames?: () => number;
   /** "name source precision sha" per model (modelVersionTable), read once at start-up. */
   models?: () => string[];
+  inference?: () => InferenceStatsView;
 }
 
 export interface FrameHealth {
@@ -66,6 +77,10 @@ export type Health = {
   latencyMs: Record<string, { p50: number; p95: number }>;
   /** Faces tracked in the last processed frame. */
   tracks: number;
+  /** How long ready callbacks waited on the main thread since the previous sample. */
+  eventLoopMs: { p50: number; p99: number; max: number };
+  /** Worker threads running the models; droppedFrames: frames lost to a worker that died. */
+  inference?: InferenceStatsView & { droppedFrames: number };
   publish?: {
     connected: boolean;
     queueDepth: number;

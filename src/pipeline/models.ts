@@ -1,14 +1,26 @@
 // What the pipeline needs from a model loader: a session per model name. `ModelStore`
-// (model-store.ts: manifest, sha256 checks, precision) satisfies it; `Fp32Directory` is a plain
-// loader for a folder of `<name>.onnx` files, for tools and tests that run without a manifest.
+// (model-store.ts: manifest, sha256 checks, precision) satisfies it in-process, `InferencePool`
+// (inference/) with sessions in worker threads; `Fp32Directory` is a plain loader for a folder of
+// `<name>.onnx` files, for tools and tests that run without a manifest.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 
-export type InferenceSession = ort.InferenceSession;
+/** The part of an onnxruntime session the pipeline uses; a pooled session offers the same. */
+export interface ModelSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ort.InferenceSession.ValueMetadata[];
+  run(feeds: ort.InferenceSession.FeedsType): Promise<ort.InferenceSession.ReturnType>;
+}
 
 export interface SessionSource {
-  session(name: string): Promise<InferenceSession>;
+  session(name: string): Promise<ModelSession>;
+  /**
+   * How many runs execute at once (worker threads); the pipeline splits a frame's faces into this
+   * many batches. 1 (or absent) for in-process sessions, where runs are serial anyway.
+   */
+  readonly parallelism?: number;
 }
 
 export interface Fp32DirectoryOptions {
@@ -19,11 +31,11 @@ export interface Fp32DirectoryOptions {
 }
 
 export class Fp32Directory implements SessionSource {
-  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
 
   constructor(private readonly options: Fp32DirectoryOptions) {}
 
-  session(name: string): Promise<InferenceSession> {
+  session(name: string): Promise<ort.InferenceSession> {
     let session = this.sessions.get(name);
     if (!session) {
       const path = join(this.options.dir, `${name}.onnx`);
@@ -44,7 +56,7 @@ export class Fp32Directory implements SessionSource {
 }
 
 /** The batch size a session accepts: undefined when its first input's batch is dynamic. */
-export function fixedBatch(session: InferenceSession): number | undefined {
+export function fixedBatch(session: ModelSession): number | undefined {
   const meta = session.inputMetadata[0];
   if (!meta?.isTensor) return undefined;
   const first = meta.shape[0];

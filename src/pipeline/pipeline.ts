@@ -74,6 +74,17 @@ interface Job {
   followed: boolean;
 }
 
+/** The models a pipeline with these settings opens (the inference pool loads exactly these). */
+export function pipelineModels(config: Pick<Config, 'detection' | 'expression'>): string[] {
+  return [
+    config.detection.model,
+    'facemesh',
+    'iris',
+    'face-embedding',
+    ...(config.expression.enabled ? ['expression'] : []),
+  ];
+}
+
 export class Pipeline {
   private readonly detector: FaceDetector;
   private readonly landmarker: FaceLandmarker;

@@ -11,11 +11,11 @@ import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { StatsReporter } from '../daemon/stats-reporter.js';
 import type { Logger } from '../log/logger.js';
 import { buildFrameControl, OpsRuntime } from '../ops/ops-runtime.js';
-import type { ModelStore } from '../pipeline/model-store.js';
+import type { InferencePool } from '../pipeline/inference/inference-pool.js';
 import type { Perception } from '../pipeline/perception.js';
 import { MqttPublisher } from '../publish/mqtt-publisher.js';
 import { Reloader } from './reloader.js';
-import { buildPerception, openModels } from './wiring.js';
+import { buildPerception, openInferencePool, openModels } from './wiring.js';
 
 export interface RuntimeOptions {
   config: Config;
@@ -32,7 +32,7 @@ export class Runtime {
   private constructor(
     options: RuntimeOptions,
     private readonly parts: {
-      models: ModelStore;
+      pool: InferencePool;
       publisher: MqttPublisher;
       tap: BrokerTap | undefined;
       daemon: Daemon;
@@ -50,11 +50,12 @@ export class Runtime {
   static async start(options: RuntimeOptions): Promise<Runtime> {
     const { config, logger, file, signal } = options;
     const models = openModels(config);
+    const pool = openInferencePool(config, models, logger);
     let perception: Perception;
     try {
-      perception = await buildPerception(config, logger, models);
+      perception = await buildPerception(config, logger, models, pool);
     } catch (error) {
-      await models.close();
+      await pool.close();
       throw error;
     }
     const publisher = new MqttPublisher({
@@ -80,6 +81,7 @@ export class Runtime {
         frames: () => daemon.stats,
         capture: () => daemon.captureStats(),
         publisher: () => publisher.stats(),
+        inference: () => pool.stats(),
       },
       firstFrame: daemon.stats.firstFrame,
       lastProgressMs: () => daemon.stats.lastProgressMs,
@@ -92,7 +94,7 @@ export class Runtime {
       config,
       logger,
       daemon,
-      buildPerception: (next) => buildPerception(next, logger, models),
+      buildPerception: (next) => buildPerception(next, logger, models, pool),
     });
     await publisher.start(new DaemonCommands({ daemon, reloader }));
     const tap = publisher.embeddedUrl
@@ -109,15 +111,16 @@ export class Runtime {
       intervalS: config.log.statsIntervalS,
       logger: logger.child({ module: 'stats' }),
       daemon,
+      inference: () => pool.stats(),
     });
     reporter.start();
-    return new Runtime(options, { models, publisher, tap, daemon, ops, reporter });
+    return new Runtime(options, { pool, publisher, tap, daemon, ops, reporter });
   }
 
   /** The frame loop until shutdown or the end of a file; then everything stops, in reverse. */
   async run(): Promise<ExitCodeValue> {
     const { config, logger, signal } = this.options;
-    const { daemon, reporter, ops, publisher, tap, models } = this.parts;
+    const { daemon, reporter, ops, publisher, tap, pool } = this.parts;
     let code: ExitCodeValue = ExitCode.ok;
     let reason = 'stopped';
     try {
@@ -143,7 +146,7 @@ export class Runtime {
       await ops.stop(reason);
       await publisher.stop(reason);
       await tap?.stop();
-      await models.close();
+      await pool.close();
     }
     logger.info({ reason, code }, 'classpulse stopped');
     return code;

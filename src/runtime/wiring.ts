@@ -6,9 +6,11 @@ import { GalleryError } from '../identity/gallery-format.js';
 import { IdentityRuntime } from '../identity/identity-runtime.js';
 import { PseudonymKeyError } from '../identity/pseudonym.js';
 import type { Logger } from '../log/logger.js';
+import { defaultPoolSize, InferencePool } from '../pipeline/inference/inference-pool.js';
 import { ModelFileError, ModelStore } from '../pipeline/model-store.js';
+import type { SessionSource } from '../pipeline/models.js';
 import { Perception } from '../pipeline/perception.js';
-import { Pipeline } from '../pipeline/pipeline.js';
+import { Pipeline, pipelineModels } from '../pipeline/pipeline.js';
 import { Classroom } from '../trackers/classroom.js';
 
 export function openModels(config: Config): ModelStore {
@@ -20,16 +22,40 @@ export function openModels(config: Config): ModelStore {
   });
 }
 
-/** Loads and warms up every model (throws ModelFileError for a missing or tampered file). */
+/**
+ * The worker threads that run the pipeline's models (models.workers; 0 = cores − 1, at least 1).
+ * Every model file is checked against the manifest here (throws ModelFileError), once.
+ */
+export function openInferencePool(
+  config: Config,
+  models: ModelStore,
+  logger: Logger,
+): InferencePool {
+  const names = pipelineModels(config);
+  const pool = new InferencePool({
+    models: new Map(names.map((name) => [name, models.verifiedBytes(name)])),
+    size: config.models.workers > 0 ? config.models.workers : defaultPoolSize(),
+    threads: config.models.threads,
+    logger,
+  });
+  logger.info({ workers: pool.parallelism, models: names }, 'inference workers starting');
+  return pool;
+}
+
+/**
+ * Loads and warms up every model (throws ModelFileError for a missing or tampered file).
+ * `sessions`: where the models run (the inference pool in the daemon; the store in-process).
+ */
 export async function buildPerception(
   config: Config,
   logger: Logger,
   models: ModelStore,
+  sessions: SessionSource = models,
 ): Promise<Perception> {
   const pipeline = new Pipeline({
     detection: config.detection,
     expression: config.expression,
-    models,
+    models: sessions,
     logger,
   });
   await pipeline.init();

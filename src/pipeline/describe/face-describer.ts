@@ -5,7 +5,8 @@ import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import type { Affine } from '../geometry/affine.js';
 import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
-import { fixedBatch, type InferenceSession, type SessionSource } from '../models.js';
+import { splitEvenly } from '../inference/batches.js';
+import { fixedBatch, type ModelSession, type SessionSource } from '../models.js';
 import { type FaceRef, faceCrop } from './face-crop.js';
 
 export const EMBEDDING_INPUT_PX = 150;
@@ -18,8 +19,8 @@ export interface FaceDescriberOptions {
 }
 
 export class FaceDescriber {
-  private embedding: InferenceSession | undefined;
-  private expression: InferenceSession | undefined;
+  private embedding: ModelSession | undefined;
+  private expression: ModelSession | undefined;
 
   constructor(private readonly options: FaceDescriberOptions) {}
 
@@ -58,7 +59,7 @@ export class FaceDescriber {
   }
 
   private async runBatched(
-    session: InferenceSession,
+    session: ModelSession,
     image: Mat,
     faces: Array<FaceRef | Float32Array>,
     sizePx: number,
@@ -66,33 +67,49 @@ export class FaceDescriber {
   ): Promise<Float32Array[]> {
     if (faces.length === 0) return [];
     const crops: Affine[] = faces.map((f) => faceCrop(f, sizePx));
-    const batch = fixedBatch(session) ?? crops.length;
+    const fixed = fixedBatch(session);
+    // A free batch dimension: one batch per pool worker, run at once; else the model's batch.
+    const chunks =
+      fixed === undefined
+        ? splitEvenly(crops, this.options.models.parallelism ?? 1)
+        : Array.from({ length: Math.ceil(crops.length / fixed) }, (_, k) =>
+            crops.slice(k * fixed, (k + 1) * fixed),
+          );
+    const results = await Promise.all(
+      chunks.map((chunk) =>
+        this.runChunk(session, image, chunk, fixed ?? chunk.length, sizePx, output),
+      ),
+    );
+    return results.flat();
+  }
+
+  private async runChunk(
+    session: ModelSession,
+    image: Mat,
+    chunk: Affine[],
+    batch: number,
+    sizePx: number,
+    output: string,
+  ): Promise<Float32Array[]> {
     const plane = 3 * sizePx * sizePx;
-    const results: Float32Array[] = [];
-    for (let start = 0; start < crops.length; start += batch) {
-      const chunk = crops.slice(start, start + batch);
-      const input = new Float32Array(batch * plane);
-      chunk.forEach((m, i) => {
-        warpInto(image, m, sizePx, input, i, RAW_0_255);
-      });
-      const out = await session.run({
-        [session.inputNames[0] ?? 'input']: new ort.Tensor('float32', input, [
-          batch,
-          3,
-          sizePx,
-          sizePx,
-        ]),
-      });
-      const data = out[output]?.data;
-      if (!(data instanceof Float32Array)) {
-        throw new Error(`face model: output '${output}' is missing or not float32`);
-      }
-      const width = data.length / batch;
-      for (let i = 0; i < chunk.length; i++) {
-        results.push(data.slice(i * width, (i + 1) * width));
-      }
+    const input = new Float32Array(batch * plane);
+    chunk.forEach((m, i) => {
+      warpInto(image, m, sizePx, input, i, RAW_0_255);
+    });
+    const out = await session.run({
+      [session.inputNames[0] ?? 'input']: new ort.Tensor('float32', input, [
+        batch,
+        3,
+        sizePx,
+        sizePx,
+      ]),
+    });
+    const data = out[output]?.data;
+    if (!(data instanceof Float32Array)) {
+      throw new Error(`face model: output '${output}' is missing or not float32`);
     }
-    return results;
+    const width = data.length / batch;
+    return chunk.map((_, i) => data.slice(i * width, (i + 1) * width));
   }
 }
 

@@ -5,7 +5,7 @@ import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import type { Config } from '../../config/schema.js';
 import { RAW_0_255, SIGNED_1, warpInto } from '../image/warp-tensor.js';
-import type { InferenceSession, SessionSource } from '../models.js';
+import type { ModelSession, SessionSource } from '../models.js';
 import type { Box, Detection } from '../types.js';
 import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
 import { nonMaxSuppression } from './nms.js';
@@ -21,7 +21,7 @@ export interface FaceDetectorOptions {
 }
 
 export class FaceDetector {
-  private session: InferenceSession | undefined;
+  private session: ModelSession | undefined;
   private inputPx = 0;
   private anchors: AnchorPoint[] = [];
   /** The row of tiles the next detection run covers. */
@@ -49,16 +49,19 @@ export class FaceDetector {
     const { detection } = this.options;
     const row = options.allTiles ? undefined : this.nextRow;
     this.nextRow = (this.nextRow + 1) % Math.max(1, detection.tiles);
-    const all: Detection[] = [];
-    for (const window of detectionWindows(image.cols, image.rows, detection.tiles, row)) {
-      all.push(...(await this.detectWindow(image, window)));
-    }
+    // Every window is cut from the image first, then the runs go out together (a pool runs them
+    // on several workers; the image is not needed once they are cut).
+    const runs = detectionWindows(image.cols, image.rows, detection.tiles, row).map((window) =>
+      this.detectWindow(image, window),
+    );
+    const all = (await Promise.all(runs)).flat();
     return nonMaxSuppression(
       all.filter((d) => d.w >= detection.minFacePx),
       { iouThreshold: detection.nmsIou, containThreshold: CONTAINED_SHARE },
     );
   }
 
+  /** Cuts the window synchronously (before its first await), then runs the model on it. */
   private async detectWindow(image: Mat, window: Box): Promise<Detection[]> {
     const session = this.session;
     if (!session) throw new Error('FaceDetector.detect() before init()');

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cv, type Mat } from '../../../src/capture/cv.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
-import type { InferenceSession, SessionSource } from '../../../src/pipeline/models.js';
+import type { ModelSession, SessionSource } from '../../../src/pipeline/models.js';
 
 /** The evaluation pictures (22 faces): never used for calibration or for choosing settings. */
 export const EVALUATION_DIR = 'node_modules/@vladmandic/face-api/demo';
@@ -40,7 +40,7 @@ export class MixedSource implements SessionSource {
     private readonly int8Models: readonly string[],
   ) {}
 
-  session(name: string): Promise<InferenceSession> {
+  session(name: string): Promise<ModelSession> {
     return (this.int8Models.includes(name) ? this.stores.int8 : this.stores.fp32).session(name);
   }
 }

@@ -9,7 +9,7 @@ import { FaceDetector } from '../../../src/pipeline/detect/face-detector.js';
 import { regionForDetection } from '../../../src/pipeline/face-memory.js';
 import { regionFromLandmarks } from '../../../src/pipeline/geometry/face-region.js';
 import { FaceLandmarker } from '../../../src/pipeline/landmarks/face-landmarker.js';
-import type { InferenceSession, SessionSource } from '../../../src/pipeline/models.js';
+import type { ModelSession, SessionSource } from '../../../src/pipeline/models.js';
 import { MIN_FACE_SCORE } from '../../../src/pipeline/pipeline.js';
 import type { CalibrationImage } from './calibration-images.js';
 import type { Feed } from './range-collector.js';
@@ -20,7 +20,7 @@ export class RecordingSource implements SessionSource {
 
   constructor(private readonly inner: SessionSource) {}
 
-  async session(name: string): Promise<InferenceSession> {
+  async session(name: string): Promise<ModelSession> {
     const session = await this.inner.session(name);
     const record = (feeds: Feed) => this.record(name, feeds);
     return new Proxy(session, {

@@ -1,0 +1,168 @@
+// Model sessions in a pool of worker threads (piscina), behind the same session interface the
+// pipeline uses in-process: `session(name).run(feeds)` posts the feeds' buffers to a free worker
+// and resolves with its outputs, so the event loop stays free while models run and several runs
+// (chunks of a frame's faces, detector windows) execute at once on different cores. Every worker
+// holds every model the pipeline needs, opened from bytes verified once here. A worker that dies
+// is replaced by piscina; the run that was on it fails with an InferenceWorkerError, which the
+// daemon counts as a dropped frame.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import ort from 'onnxruntime-node';
+import { Piscina } from 'piscina';
+import type { Logger } from '../../log/logger.js';
+import type { ModelSession, SessionSource } from '../models.js';
+import { InferenceWorkerError } from './inference-worker-error.js';
+import type { RunTask, TensorData, WorkerModels, WorkerReply } from './protocol.js';
+
+export interface InferencePoolOptions {
+  /** Model name → bytes checked against the manifest (ModelStore.verifiedBytes). */
+  models: ReadonlyMap<string, Uint8Array>;
+  /** Worker threads. */
+  size: number;
+  /** Intra-op threads per session in each worker. */
+  threads: number;
+  logger: Logger;
+}
+
+export interface InferencePoolStats {
+  workers: number;
+  /** Workers started after the first ones (a worker died and was replaced). */
+  restarts: number;
+  /** Runs that failed on a dead worker. */
+  failedRuns: number;
+  completedRuns: number;
+  queued: number;
+}
+
+/** The default pool size: every core but the main thread's, at least one. */
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export class InferencePool implements SessionSource {
+  readonly parallelism: number;
+  private readonly pool: Piscina<RunTask, WorkerReply>;
+  private readonly sessions = new Map<string, Promise<ModelSession>>();
+  private readonly logger: Logger;
+  private created = 0;
+  private failedRuns = 0;
+
+  constructor(private readonly options: InferencePoolOptions) {
+    this.parallelism = options.size;
+    this.logger = options.logger.child({ module: 'inference-pool' });
+    const workerData: WorkerModels = {
+      models: [...options.models].map(([name, bytes]) => ({ name, bytes })),
+      threads: options.threads,
+    };
+    this.pool = new Piscina<RunTask, WorkerReply>({
+      filename: workerFile(),
+      workerData,
+      minThreads: options.size,
+      maxThreads: options.size,
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+    this.pool.on('workerCreate', () => {
+      this.created += 1;
+      if (this.created > options.size) {
+        this.logger.warn({ restarts: this.created - options.size }, 'inference worker restarted');
+      }
+    });
+    this.pool.on('error', (error: unknown) => {
+      this.logger.error({ err: error }, 'inference worker error');
+    });
+  }
+
+  session(name: string): Promise<ModelSession> {
+    let pending = this.sessions.get(name);
+    if (!pending) {
+      if (!this.options.models.has(name)) {
+        return Promise.reject(new Error(`inference pool: model "${name}" was not loaded`));
+      }
+      pending = this.describe(name);
+      pending.catch(() => this.sessions.delete(name));
+      this.sessions.set(name, pending);
+    }
+    return pending;
+  }
+
+  stats(): InferencePoolStats {
+    return {
+      workers: this.pool.threads.length,
+      restarts: Math.max(0, this.created - this.options.size),
+      failedRuns: this.failedRuns,
+      completedRuns: this.pool.completed,
+      queued: this.pool.queueSize,
+    };
+  }
+
+  /** Waits for runs in flight, then ends every worker. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async describe(name: string): Promise<ModelSession> {
+    const reply = await this.pool.run({ kind: 'describe', model: name });
+    if (reply.kind !== 'describe') throw new Error(`inference pool: bad reply for ${name}`);
+    const inputMetadata = reply.inputMetadata.map((m) =>
+      m.isTensor
+        ? { name: m.name, isTensor: true as const, type: 'float32' as const, shape: m.shape ?? [] }
+        : { name: m.name, isTensor: false as const },
+    );
+    return {
+      inputNames: reply.inputNames,
+      outputNames: reply.outputNames,
+      inputMetadata,
+      run: (feeds) => this.run(name, feeds),
+    };
+  }
+
+  private async run(
+    model: string,
+    feeds: Record<string, ort.Tensor>,
+  ): Promise<Record<string, ort.Tensor>> {
+    const sent: Record<string, TensorData> = {};
+    const transferList: ArrayBuffer[] = [];
+    for (const [name, tensor] of Object.entries(feeds)) {
+      const data = tensor.data;
+      if (!(data instanceof Float32Array)) {
+        throw new Error(`inference pool: feed '${name}' of ${model} is not float32`);
+      }
+      sent[name] = { dims: [...tensor.dims], data };
+      // Feeds are built per call; a view into a larger buffer is copied rather than detached.
+      if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) {
+        transferList.push(data.buffer as ArrayBuffer);
+      }
+    }
+    let reply: WorkerReply;
+    try {
+      reply = await this.pool.run({ kind: 'run', model, feeds: sent }, { transferList });
+    } catch (error) {
+      this.failedRuns += 1;
+      throw new InferenceWorkerError(model, error);
+    }
+    if (reply.kind !== 'run') throw new Error(`inference pool: bad reply for ${model}`);
+    return Object.fromEntries(
+      Object.entries(reply.outputs).map(([name, t]) => [
+        name,
+        new ort.Tensor('float32', t.data, t.dims),
+      ]),
+    );
+  }
+}
+
+/**
+ * The compiled worker module: next to this one in dist/, or — when this runs from the TypeScript
+ * source (tests, tsx) — the build of it in dist/, since worker threads load plain JavaScript
+ * (`npm run build`, which `npm test` runs first).
+ */
+function workerFile(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(
+    fromSource ? '../../../dist/pipeline/inference/inference-worker.js' : './inference-worker.js',
+    import.meta.url,
+  );
+  if (!existsSync(url)) {
+    throw new Error(`inference worker ${url.pathname} is missing: run \`npm run build\``);
+  }
+  return url.href;
+}

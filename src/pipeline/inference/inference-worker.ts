@@ -1,0 +1,72 @@
+// One inference worker of the pool (inference-pool.ts): its own onnxruntime sessions, opened from
+// model bytes the main thread verified against the manifest, each run once on zeros before the
+// worker takes tasks (first runs allocate and pick kernels). A task names a model and carries
+// float32 feeds; outputs go back with their buffers moved, not copied.
+import { workerData } from 'node:worker_threads';
+import ort from 'onnxruntime-node';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import type { RunTask, TensorData, WorkerModels, WorkerReply } from './protocol.js';
+
+const { models, threads } = workerData as WorkerModels;
+
+async function open(bytes: Uint8Array): Promise<ort.InferenceSession> {
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  // Warm-up: one run on zeros, batch 1 where the batch is free.
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const meta of session.inputMetadata) {
+    if (!meta.isTensor) continue;
+    const dims = meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+    const size = dims.reduce((a, b) => a * b, 1);
+    feeds[meta.name] = new ort.Tensor('float32', new Float32Array(size), dims);
+  }
+  await session.run(feeds);
+  return session;
+}
+
+const sessions = new Map<string, ort.InferenceSession>();
+for (const model of models) sessions.set(model.name, await open(model.bytes));
+
+export default async function run(task: RunTask): Promise<WorkerReply> {
+  const session = sessions.get(task.model);
+  if (!session) throw new Error(`inference worker: no model "${task.model}"`);
+  if (task.kind === 'describe') {
+    return {
+      kind: 'describe',
+      inputNames: [...session.inputNames],
+      outputNames: [...session.outputNames],
+      inputMetadata: session.inputMetadata.map((m) =>
+        m.isTensor
+          ? { name: m.name, isTensor: true, shape: [...m.shape] }
+          : { name: m.name, isTensor: false },
+      ),
+    };
+  }
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(task.feeds)) {
+    feeds[name] = new ort.Tensor('float32', t.data, t.dims);
+  }
+  const out = await session.run(feeds);
+  const outputs: Record<string, TensorData> = {};
+  const buffers: ArrayBuffer[] = [];
+  for (const [name, tensor] of Object.entries(out)) {
+    if (!(tensor.data instanceof Float32Array)) {
+      throw new Error(`model ${task.model}: output '${name}' is not float32`);
+    }
+    outputs[name] = { dims: [...tensor.dims], data: tensor.data };
+    buffers.push(tensor.data.buffer as ArrayBuffer);
+  }
+  const reply: WorkerReply = { kind: 'run', outputs };
+  // piscina's Transferable, marked by move(): the reply travels with its output buffers moved.
+  return move({
+    get [transferableSymbol]() {
+      return buffers;
+    },
+    get [valueSymbol]() {
+      return reply;
+    },
+  }) as unknown as WorkerReply;
+}

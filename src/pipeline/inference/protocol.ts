@@ -1,0 +1,33 @@
+// Messages between the inference pool and its workers: plain data (structured clone), float32
+// tensors as dims + data so their buffers can be moved across threads.
+
+export interface TensorData {
+  dims: number[];
+  data: Float32Array;
+}
+
+/** workerData: every model the pipeline uses, as bytes already checked against the manifest. */
+export interface WorkerModels {
+  models: Array<{ name: string; bytes: Uint8Array }>;
+  /** Intra-op threads per session (models.threads). */
+  threads: number;
+}
+
+export type RunTask =
+  | { kind: 'run'; model: string; feeds: Record<string, TensorData> }
+  | { kind: 'describe'; model: string };
+
+export interface InputMetadata {
+  name: string;
+  isTensor: boolean;
+  shape?: Array<number | string>;
+}
+
+export type WorkerReply =
+  | { kind: 'run'; outputs: Record<string, TensorData> }
+  | {
+      kind: 'describe';
+      inputNames: string[];
+      outputNames: string[];
+      inputMetadata: InputMetadata[];
+    };
