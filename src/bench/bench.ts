@@ -4,6 +4,8 @@ import { cpus, loadavg } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { FaceDetector } from '../pipeline/detect/face-detector.js';
+import { defaultPoolSize } from '../pipeline/inference/inference-pool.js';
+import { runClassroomScale } from './classroom-scale.js';
 import { BenchCollector } from './collector.js';
 import { ProgressBar } from './progress.js';
 import { type BenchReport, targetsOf } from './report.js';
@@ -110,7 +112,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const classroomWarmUp = options.quick ? 2 : config.detection.intervalFrames * classroomTiles + 1;
   const classroomFrames = classroomWarmUp + plan.classroomFrames;
   const progress = new ProgressBar({
-    total: 9 + 3 * realFrames + classroomFrames * (plan.faceCounts.length + 3) + plan.tfjsFrames,
+    total:
+      11 + 3 * realFrames + classroomFrames * (3 * plan.faceCounts.length + 3) + plan.tfjsFrames,
     ...(options.stderr ? { stream: options.stderr } : {}),
   });
   const collector = new BenchCollector();
@@ -164,6 +167,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   await closeAll(set);
   const rssSteadyMb = median(collector.rssMb.slice(Math.floor(collector.rssMb.length / 2)));
   const rssPeakMb = Math.max(...collector.rssMb);
+
+  // Classroom scale: the daemon's settings in one lane and in the inference pool.
+  const scale = await runClassroomScale({
+    config,
+    logger,
+    crops,
+    faceCounts: plan.faceCounts,
+    warmUpFrames: classroomWarmUp,
+    measuredFrames: plan.classroomFrames,
+    workers: config.models.workers > 0 ? config.models.workers : defaultPoolSize(),
+    tiles: classroomTiles,
+    progress,
+  });
+  progress.tick(2);
 
   progress.step('tfjs reference (human, face-api)');
   // Each side of the tfjs comparison detects on every frame with the detector its reference uses.
@@ -223,7 +240,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       classroomTiles,
     },
     ratios,
-    targets: targetsOf(ratios),
+    targets: targetsOf(ratios, scale),
     stages: collector.stageRows(),
     faceCounts: collector.faceCountRows(),
     precision: {
@@ -251,6 +268,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       reuseVsNaive10Faces: collector.cadenceMismatch.naive,
     },
     rssMb,
+    scale,
     wallS: round((performance.now() - started) / 1000),
   };
 }

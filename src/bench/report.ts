@@ -1,6 +1,7 @@
 // The bench's result: one JSON object (the last stdout line with --json) and the same numbers as
 // text tables. Every key is documented in docs/performance.md.
 import type { Agreement } from './agreement.js';
+import type { ScaleReport } from './classroom-scale.js';
 import type { Spread } from './stats.js';
 import type { TfjsComparison } from './tfjs-compare.js';
 
@@ -65,12 +66,20 @@ export interface BenchReport {
   /** Paired frames left out of int8VsFp32 / reuseVsNaive10Faces: only one side detected. */
   cadenceMismatchFrames: { int8VsFp32: number; reuseVsNaive10Faces: number };
   rssMb: { steady: number; peak: number; afterTfjs: number };
+  /** Classroom scale: one lane vs the inference pool on the same frames (classroom-scale.ts). */
+  scale: ScaleReport;
   wallS: number;
 }
 
 /** Targets of the ratios; steady RSS is judged on the daemon itself by `npm run soak`. */
-export function targetsOf(r: BenchReport['ratios']): BenchReport['targets'] {
+export function targetsOf(
+  r: BenchReport['ratios'],
+  scale: Pick<ScaleReport, 'classroom30Fps' | 'workersSpeedup' | 'eventLoopP99Ms'>,
+): BenchReport['targets'] {
   return {
+    classroom30Fps: { target: '>= 10', met: scale.classroom30Fps >= 10 },
+    workersSpeedup: { target: '>= 1.7', met: scale.workersSpeedup >= 1.7 },
+    eventLoopP99Ms: { target: '<= 20', met: scale.eventLoopP99Ms <= 20 },
     int8VsFp32: { target: '>= 2', met: r.int8VsFp32 >= 2 },
     vsTfjsReference: { target: '>= 10', met: r.vsTfjsReference >= 10 },
     overheadVsModelTime: { target: '<= 1.2', met: r.overheadVsModelTime <= 1.2 },
@@ -113,6 +122,21 @@ export function formatReport(r: BenchReport): string {
     table(
       ['faces', 'found', 'end-to-end ms', 'model ms', 'ms per face'],
       r.faceCounts.map((f) => [f.faces, f.found, f.endToEndMs, f.modelMs, f.msPerFace]),
+    ),
+    '',
+    table(
+      ['classroom scale', 'value', 'target', 'met'],
+      (['classroom30Fps', 'facesAt10Fps', 'workersSpeedup', 'eventLoopP99Ms'] as const).map((k) => [
+        k,
+        r.scale[k],
+        r.targets[k]?.target ?? '',
+        r.targets[k]?.met ?? '',
+      ]),
+    ),
+    '',
+    table(
+      ['faces', 'found (pool)', 'one lane ms', `pool ms (${r.scale.workers} workers)`, 'pool fps'],
+      r.scale.rows.map((row) => [row.faces, row.found, row.laneMs, row.poolMs, row.poolFps]),
     ),
     '',
     `reuse at 10 faces: naive ${r.reuse.naiveMs} ms (embeddings ${r.reuse.naiveReidMs} ms) vs reuse ${r.reuse.reuseMs} ms (${r.reuse.reuseReidMs} ms); detector frames ${r.reuse.naiveDetectFrames} vs ${r.reuse.reuseDetectFrames}; frames left out for unequal detection: ${r.cadenceMismatchFrames.int8VsFp32} (precision), ${r.cadenceMismatchFrames.reuseVsNaive10Faces} (reuse)`,

@@ -71,10 +71,17 @@ export interface InterleavedFrame {
 }
 
 /** Plays a scene through every variant from a fresh tracker state, frame by frame. */
+/** Called around each variant's frame (the event-loop sampling of the scale section). */
+export interface FrameHooks {
+  before?: (variant: Variant) => void;
+  after?: (variant: Variant) => void;
+}
+
 export async function playInterleaved(
   scene: Scene,
   variants: readonly Variant[],
   onFrame: (frame: InterleavedFrame) => void,
+  hooks: FrameHooks = {},
 ): Promise<void> {
   for (const v of variants) v.restart();
   for (let i = 0; i < scene.frames; i++) {
@@ -88,7 +95,11 @@ export async function playInterleaved(
     };
     const order = i % 2 === 0 ? variants : [...variants].reverse();
     const samples = new Map<string, FrameSample>();
-    for (const v of order) samples.set(v.spec.key, await runFrame(v, frame));
+    for (const v of order) {
+      hooks.before?.(v);
+      samples.set(v.spec.key, await runFrame(v, frame));
+      hooks.after?.(v);
+    }
     onFrame({ index: i, warmUp: i < (scene.warmUpFrames ?? WARM_UP_FRAMES), samples });
   }
 }

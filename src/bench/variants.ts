@@ -5,9 +5,15 @@ import type { Frame } from '../capture/frame.js';
 import { modelNames } from '../config/formats.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import { InferencePool } from '../pipeline/inference/inference-pool.js';
 import { type ModelPrecision, ModelStore } from '../pipeline/model-store.js';
 import { Perception } from '../pipeline/perception.js';
-import { Pipeline, type PipelineOptions, type PipelineResult } from '../pipeline/pipeline.js';
+import {
+  Pipeline,
+  type PipelineOptions,
+  type PipelineResult,
+  pipelineModels,
+} from '../pipeline/pipeline.js';
 import type { TrackHint } from '../pipeline/types.js';
 import { buildClassroom } from '../runtime/wiring.js';
 import { TimedModels } from './timed-models.js';
@@ -20,6 +26,8 @@ export interface VariantSpec {
   floatModels: string;
   /** Ask for an embedding on every face on every frame (the naive pipeline without reuse). */
   embedEveryFrame?: boolean;
+  /** Run the models in an inference pool of this many workers (absent: in-process, one lane). */
+  workers?: number;
 }
 
 /**
@@ -75,10 +83,26 @@ export async function buildVariant(
     floatModels: modelNames(spec.floatModels),
     threads: config.models.threads,
   });
-  const models = new TimedModels(store);
+  const detection = { ...config.detection, ...options.detection };
+  const pool =
+    spec.workers === undefined
+      ? undefined
+      : new InferencePool({
+          models: new Map(
+            pipelineModels({ detection, expression: config.expression }).map((name) => [
+              name,
+              store.verifiedBytes(name),
+            ]),
+          ),
+          size: spec.workers,
+          threads: config.models.threads,
+          logger,
+        });
+  // With a pool, model time is time spent waiting for workers (runs overlap): not comparable.
+  const models = new TimedModels(pool ?? store);
   const pipeline = new BenchPipeline(
     {
-      detection: { ...config.detection, ...options.detection },
+      detection,
       expression: config.expression,
       models,
       logger,
@@ -102,7 +126,10 @@ export async function buildVariant(
     restart: () => {
       variant.perception = newPerception();
     },
-    close: () => store.close(),
+    close: async () => {
+      await pool?.close();
+      await store.close();
+    },
   };
   return variant;
 }

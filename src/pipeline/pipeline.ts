@@ -51,6 +51,13 @@ export interface PipelineOptions {
   logger: Logger;
   /** FaceMesh face score below which a region holds no face; MIN_FACE_SCORE unless set. */
   minFaceScore?: number;
+  /**
+   * The detector runs in its own lane (the daemon on a live camera): a detection pass starts on
+   * one frame and its boxes join the first frame processed after it ends, so tracked faces never
+   * wait for it. Off (replay, tools): a due detection is awaited on its own frame, which makes a
+   * replay reproducible. With no track at all the detection is always awaited.
+   */
+  detectorLane?: boolean;
 }
 
 /** FaceMesh face score below which a region holds no face. */
@@ -94,6 +101,12 @@ export class Pipeline {
   private framesSinceDetection = Number.POSITIVE_INFINITY;
   private trackLost = false;
   private detectionIntervalScale = 1;
+  /** The detection running in the lane, and what it found once it is done. */
+  private pending:
+    | { done: false }
+    | { done: true; detections: Detection[] }
+    | { done: true; error: unknown }
+    | undefined;
 
   constructor(private readonly options: PipelineOptions) {
     this.logger = options.logger.child({ module: 'pipeline' });
@@ -139,10 +152,10 @@ export class Pipeline {
       };
     });
 
-    const detected = this.shouldDetect(hints);
-    if (detected) {
-      const t0 = performance.now();
-      const detections = await this.detector.detect(frame.image);
+    const detectStarted = performance.now();
+    const detections = await this.detections(frame, hints);
+    const detected = detections !== undefined;
+    if (detections) {
       const { byTracked, fresh } = matchDetections(
         detections,
         hints.map((h) => h.box),
@@ -163,10 +176,10 @@ export class Pipeline {
           followed: false,
         });
       }
-      this.framesSinceDetection = 0;
-      timingsMs.detect = performance.now() - t0;
-    } else {
-      this.framesSinceDetection += 1;
+    }
+    // Cutting windows for a detection started in the lane counts too; a frame without one is 0.
+    if (detected || this.framesSinceDetection === 0) {
+      timingsMs.detect = performance.now() - detectStarted;
     }
 
     const { faces, timings } = await this.landmarker.run(
@@ -253,6 +266,37 @@ export class Pipeline {
   setDetectionIntervalScale(scale: number): void {
     if (!(scale >= 1)) throw new Error(`detection interval scale must be >= 1, got ${scale}`);
     this.detectionIntervalScale = scale;
+  }
+
+  /**
+   * This frame's detections, or undefined when none join it: awaited when due (inline, or with
+   * nothing tracked yet), else started in the lane and joined on a later frame.
+   */
+  private async detections(frame: Frame, hints: TrackHint[]): Promise<Detection[] | undefined> {
+    const pending = this.pending;
+    if (pending?.done) {
+      this.pending = undefined;
+      if ('error' in pending) throw pending.error;
+      return pending.detections;
+    }
+    if (pending || !this.shouldDetect(hints)) {
+      this.framesSinceDetection += 1;
+      return undefined;
+    }
+    this.framesSinceDetection = 0;
+    // The windows are cut from the image before detect() first awaits: the frame may go.
+    const running = this.detector.detect(frame.image);
+    if (!this.options.detectorLane || hints.length === 0) return running;
+    this.pending = { done: false };
+    running.then(
+      (detections) => {
+        this.pending = { done: true, detections };
+      },
+      (error: unknown) => {
+        this.pending = { done: true, error };
+      },
+    );
+    return undefined;
   }
 
   private shouldDetect(hints: TrackHint[]): boolean {

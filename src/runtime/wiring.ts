@@ -35,6 +35,8 @@ export function openInferencePool(
   const pool = new InferencePool({
     models: new Map(names.map((name) => [name, models.verifiedBytes(name)])),
     size: config.models.workers > 0 ? config.models.workers : defaultPoolSize(),
+    // The detector's own worker: a detection pass never queues in front of tracked faces.
+    detectorLane: config.detection.model,
     threads: config.models.threads,
     logger,
   });
@@ -57,6 +59,9 @@ export async function buildPerception(
     expression: config.expression,
     models: sessions,
     logger,
+    // On a camera (or a file played like one) detections join later frames; a replay pulled as
+    // fast as it goes awaits them, so its result does not depend on timing.
+    detectorLane: config.camera.realtime && sessions !== models,
   });
   await pipeline.init();
   return new Perception({

@@ -1,10 +1,11 @@
-// Model sessions in a pool of worker threads (piscina), behind the same session interface the
+// Model sessions in pools of worker threads (piscina), behind the same session interface the
 // pipeline uses in-process: `session(name).run(feeds)` posts the feeds' buffers to a free worker
 // and resolves with its outputs, so the event loop stays free while models run and several runs
-// (chunks of a frame's faces, detector windows) execute at once on different cores. Every worker
-// holds every model the pipeline needs, opened from bytes verified once here. A worker that dies
-// is replaced by piscina; the run that was on it fails with an InferenceWorkerError, which the
-// daemon counts as a dropped frame.
+// (batches of a frame's faces, detector windows) execute at once on different cores. The face
+// models run in `size` workers; the detector, when given its own lane, in one more worker of its
+// own, so a detection pass never queues in front of the next frames' faces. Workers open their
+// models from bytes verified once here. A worker that dies is replaced by piscina; the runs that
+// were on it fail with an InferenceWorkerError, which the daemon counts as a dropped frame.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import ort from 'onnxruntime-node';
@@ -17,8 +18,10 @@ import type { RunTask, TensorData, WorkerModels, WorkerReply } from './protocol.
 export interface InferencePoolOptions {
   /** Model name → bytes checked against the manifest (ModelStore.verifiedBytes). */
   models: ReadonlyMap<string, Uint8Array>;
-  /** Worker threads. */
+  /** Worker threads for the face models (and the detector without a lane of its own). */
   size: number;
+  /** The detector model, to run in a one-worker lane of its own. */
+  detectorLane?: string;
   /** Intra-op threads per session in each worker. */
   threads: number;
   logger: Logger;
@@ -39,37 +42,70 @@ export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-export class InferencePool implements SessionSource {
-  readonly parallelism: number;
-  private readonly pool: Piscina<RunTask, WorkerReply>;
-  private readonly sessions = new Map<string, Promise<ModelSession>>();
-  private readonly logger: Logger;
+/** One piscina pool and its models; counts the workers it had to replace. */
+class WorkerLane {
+  readonly pool: Piscina<RunTask, WorkerReply>;
   private created = 0;
-  private failedRuns = 0;
 
-  constructor(private readonly options: InferencePoolOptions) {
-    this.parallelism = options.size;
-    this.logger = options.logger.child({ module: 'inference-pool' });
+  constructor(
+    readonly size: number,
+    models: Array<[string, Uint8Array]>,
+    threads: number,
+    logger: Logger,
+  ) {
     const workerData: WorkerModels = {
-      models: [...options.models].map(([name, bytes]) => ({ name, bytes })),
-      threads: options.threads,
+      models: models.map(([name, bytes]) => ({ name, bytes })),
+      threads,
     };
     this.pool = new Piscina<RunTask, WorkerReply>({
       filename: workerFile(),
       workerData,
-      minThreads: options.size,
-      maxThreads: options.size,
+      minThreads: size,
+      maxThreads: size,
       idleTimeout: Number.POSITIVE_INFINITY,
     });
     this.pool.on('workerCreate', () => {
       this.created += 1;
-      if (this.created > options.size) {
-        this.logger.warn({ restarts: this.created - options.size }, 'inference worker restarted');
-      }
+      if (this.created > size)
+        logger.warn({ restarts: this.restarts }, 'inference worker restarted');
     });
-    this.pool.on('error', (error: unknown) => {
-      this.logger.error({ err: error }, 'inference worker error');
-    });
+    this.pool.on('error', (error: unknown) =>
+      logger.error({ err: error }, 'inference worker error'),
+    );
+  }
+
+  get restarts(): number {
+    return Math.max(0, this.created - this.size);
+  }
+}
+
+export class InferencePool implements SessionSource {
+  readonly parallelism: number;
+  private readonly faces: WorkerLane;
+  private readonly detector: WorkerLane | undefined;
+  private readonly sessions = new Map<string, Promise<ModelSession>>();
+  private failedRuns = 0;
+
+  constructor(private readonly options: InferencePoolOptions) {
+    this.parallelism = options.size;
+    const logger = options.logger.child({ module: 'inference-pool' });
+    const all = [...options.models];
+    const laned = options.detectorLane;
+    this.faces = new WorkerLane(
+      options.size,
+      all.filter(([name]) => name !== laned),
+      options.threads,
+      logger,
+    );
+    this.detector =
+      laned === undefined
+        ? undefined
+        : new WorkerLane(
+            1,
+            all.filter(([name]) => name === laned),
+            options.threads,
+            logger,
+          );
   }
 
   session(name: string): Promise<ModelSession> {
@@ -86,22 +122,30 @@ export class InferencePool implements SessionSource {
   }
 
   stats(): InferencePoolStats {
+    const lanes = [this.faces, ...(this.detector ? [this.detector] : [])];
+    const sum = (f: (lane: WorkerLane) => number) => lanes.reduce((n, lane) => n + f(lane), 0);
     return {
-      workers: this.pool.threads.length,
-      restarts: Math.max(0, this.created - this.options.size),
+      workers: sum((l) => l.pool.threads.length),
+      restarts: sum((l) => l.restarts),
       failedRuns: this.failedRuns,
-      completedRuns: this.pool.completed,
-      queued: this.pool.queueSize,
+      completedRuns: sum((l) => l.pool.completed),
+      queued: sum((l) => l.pool.queueSize),
     };
   }
 
   /** Waits for runs in flight, then ends every worker. */
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.faces.pool.close(), this.detector?.pool.close()]);
+  }
+
+  private laneOf(model: string): Piscina<RunTask, WorkerReply> {
+    return (
+      (model === this.options.detectorLane ? this.detector : undefined)?.pool ?? this.faces.pool
+    );
   }
 
   private async describe(name: string): Promise<ModelSession> {
-    const reply = await this.pool.run({ kind: 'describe', model: name });
+    const reply = await this.laneOf(name).run({ kind: 'describe', model: name });
     if (reply.kind !== 'describe') throw new Error(`inference pool: bad reply for ${name}`);
     const inputMetadata = reply.inputMetadata.map((m) =>
       m.isTensor
@@ -135,7 +179,7 @@ export class InferencePool implements SessionSource {
     }
     let reply: WorkerReply;
     try {
-      reply = await this.pool.run({ kind: 'run', model, feeds: sent }, { transferList });
+      reply = await this.laneOf(model).run({ kind: 'run', model, feeds: sent }, { transferList });
     } catch (error) {
       this.failedRuns += 1;
       throw new InferenceWorkerError(model, error);

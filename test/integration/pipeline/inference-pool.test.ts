@@ -81,7 +81,7 @@ describe('InferencePool', () => {
     const before = pool.stats();
     // Keep both workers busy, then kill them with runs on them and more queued behind.
     const runs = Promise.allSettled(Array.from({ length: 40 }, () => pooled.run(feeds())));
-    await Promise.all(pool['pool'].threads.map((w) => w.terminate()));
+    await Promise.all(pool['faces'].pool.threads.map((w) => w.terminate()));
     const settled = await runs;
     const failed = settled.filter((r) => r.status === 'rejected');
     expect(failed.length).toBeGreaterThanOrEqual(1);
