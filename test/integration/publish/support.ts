@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { connect, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/schema.js';
@@ -62,13 +62,20 @@ export class Recorder {
     });
   }
 
-  static async connect(url: string, filter: string, clientId: string): Promise<Recorder> {
+  /** `extra`: credentials or TLS files for a broker that wants them. */
+  static async connect(
+    url: string,
+    filter: string,
+    clientId: string,
+    extra: IClientOptions = {},
+  ): Promise<Recorder> {
     const client = connect(url, {
       clientId,
       protocolVersion: 5,
       clean: false,
       properties: { sessionExpiryInterval: 3600 },
       reconnectPeriod: 200,
+      ...extra,
     });
     const recorder = new Recorder(client);
     await new Promise<void>((resolveConnect, reject) => {
