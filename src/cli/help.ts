@@ -61,7 +61,8 @@ export const DOCTOR_HELP = `Usage: classpulse doctor [--config FILE]
 
 Checks that the camera opens and delivers a frame, every model file matches its manifest hash and
 loads, the broker accepts the configured credentials and TLS, the state directory has disk space,
-and the clock is sane. Prints a table; exits 0 when nothing failed, 1 naming what failed, 78 when
+and the clock is sane. It warns (never fails) when the broker also accepts anonymous clients or
+lets this box read topics other than its own commands through '#' (docs/security.md). Prints a table; exits 0 when nothing failed, 1 naming what failed, 78 when
 the configuration itself is invalid.`;
 
 export const ENROLL_HELP = `Usage: classpulse enroll --id STUDENT_ID PHOTO|FOLDER... [--config FILE]

@@ -198,7 +198,8 @@ systemctl restart mosquitto
 
 # On each box, in /etc/classpulse/classpulse.yaml (leave mqtt.baseTopic empty):
 ${boxLines.join('\n')}
-#   and mqtt.passwordFile: /etc/classpulse/mqtt-password (mode 0600, holding that box's password).
+#   and mqtt.passwordFile: /etc/classpulse/mqtt-password holding that box's password (see
+#   docs/operations.md), or a client certificate with CN = device id (mqtt.tls.cert/key).
 # The hub connects as ${input.hub}; the admin credential (${input.admin}) stays with IT.
 # Check from a box: \`classpulse doctor\` warns if the broker still takes anonymous clients or lets
 # the box read '#'.

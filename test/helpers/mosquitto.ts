@@ -20,6 +20,8 @@ export interface MosquittoOptions {
   credentials?: Credentials;
   /** More users for the password file (with or without `credentials`). */
   users?: Credentials[];
+  /** Keep anonymous access on even with a password file (a half-configured broker). */
+  allowAnonymous?: boolean;
   /** The text of an acl_file. */
   acl?: string;
   /** Add a TLS listener with a test CA, requiring client certificates. */
@@ -87,7 +89,7 @@ export class Mosquitto {
       writeFileSync(file, '');
       for (const user of users)
         execFileSync('mosquitto_passwd', ['-b', file, user.username, user.password]);
-      lines.push('allow_anonymous false', `password_file ${file}`);
+      lines.push(`allow_anonymous ${options.allowAnonymous === true}`, `password_file ${file}`);
     } else {
       lines.push('allow_anonymous true');
     }
