@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAcl } from '../../../src/publish/broker-acl.js';
-import type { CommandHandler } from '../../../src/publish/commands.js';
 import type { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
 import { type Credentials, Mosquitto, rogueClientCert } from '../../helpers/mosquitto.js';
 import {
   Contract,
   deviceEnv,
+  FakeDaemon,
   Recorder,
   signals,
   tempDir,
@@ -35,31 +35,6 @@ const base = (room: string, device: string) => `classpulse/${room}/${device}`;
 const A = base('room-a', 'box-a');
 const B = base('room-b', 'box-b');
 const C = base('room-c', 'box-c');
-
-/** The camera is hardware: box-b's handler records the commands that reach it. */
-class FakeDaemon implements CommandHandler {
-  readonly calls: string[] = [];
-  async start() {
-    this.calls.push('start');
-  }
-  async stop() {
-    this.calls.push('stop');
-  }
-  async reset() {
-    this.calls.push('reset');
-  }
-  async reload() {
-    this.calls.push('reload');
-  }
-  async snapshot() {
-    this.calls.push('snapshot');
-    return { path: '/tmp/none.jpg' };
-  }
-  async status() {
-    this.calls.push('status');
-    return { camera: 'open' };
-  }
-}
 
 /** Error code of a refused publish or connect (MQTT 5 reason code), or 'ok'. */
 async function outcome(work: Promise<unknown>): Promise<number | string> {
