@@ -169,9 +169,9 @@ ACL=${dir}/classpulse.acl
 CONF=${dir}/conf.d/classpulse.conf
 
 touch "$PASSWD"
+${users.map((u) => `mosquitto_passwd "$PASSWD" ${u}`).join('\n')}
 chown root:mosquitto "$PASSWD"
 chmod 0640 "$PASSWD"
-${users.map((u) => `mosquitto_passwd "$PASSWD" ${u}`).join('\n')}
 
 cat > "$ACL" <<'CLASSPULSE_ACL'
 ${acl}CLASSPULSE_ACL
