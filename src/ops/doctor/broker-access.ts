@@ -15,6 +15,8 @@ export interface BrokerAccessOptions {
   client: MqttClient;
   /** The options that client was made with (URL, TLS, timeouts). */
   clientOptions: IClientOptions;
+  /** mqtt.url without any user:password@ (the anonymous connect must not carry them). */
+  anonymousUrl: string;
   timeoutMs: number;
 }
 
@@ -48,13 +50,14 @@ export async function checkBrokerAccess(options: BrokerAccessOptions): Promise<C
 
 async function anonymousProblem(options: BrokerAccessOptions): Promise<string[]> {
   const { mqtt: settings, clientOptions, timeoutMs } = options;
-  const hasCredentials = settings.username !== '' || settings.tls.cert !== '';
+  const hasCredentials =
+    settings.username !== '' || settings.tls.cert !== '' || options.anonymousUrl !== settings.url;
   if (!hasCredentials)
     return [
       'this box connects anonymously, so the broker takes anonymous clients: anyone on the network may publish and subscribe',
     ];
   const { username, password, cert, key, ...rest } = clientOptions;
-  const anonymous = mqtt.connect(settings.url, {
+  const anonymous = mqtt.connect(options.anonymousUrl, {
     ...rest,
     clientId: `${String(clientOptions.clientId)}-anon`.slice(0, 64),
   });

@@ -56,7 +56,13 @@ export async function checkBroker(options: BrokerCheckOptions): Promise<CheckRes
     };
     return [
       connected,
-      await checkBrokerAccess({ mqtt: settings, client, clientOptions, timeoutMs }),
+      await checkBrokerAccess({
+        mqtt: settings,
+        client,
+        clientOptions,
+        timeoutMs,
+        anonymousUrl: safeUrl(settings.url),
+      }),
     ];
   } catch (error) {
     return [{ check, status: 'FAIL', detail: `${target}: ${explain(error, settings)}` }];
