@@ -89,7 +89,13 @@ async function wildcardProblem(options: BrokerAccessOptions): Promise<string[]> 
     if (topic === probe) probeSeen = true;
     if (topics.commandName(topic) === undefined) foreign.push(topic);
   };
+  // mqtt.js reports a refused PUBACK as an 'error' event too; without a listener it would throw.
+  let probeRefused = false;
+  const onError = () => {
+    probeRefused = true;
+  };
   client.on('message', onMessage);
+  client.on('error', onError);
   try {
     const granted = await withTimeout(
       client.subscribeAsync('#', { qos: 0 }),
@@ -100,7 +106,7 @@ async function wildcardProblem(options: BrokerAccessOptions): Promise<string[]> 
     // A refused probe (MQTT 5 PUBACK "not authorized") is fine: the box should not write there
     // either; then only retained messages can still come, right after the SUBACK.
     const sent = await client.publishAsync(probe, '{}', { qos: 1 }).then(
-      () => true,
+      () => !probeRefused,
       () => false,
     );
     const deadline = Date.now() + Math.min(sent ? LISTEN_MS : REFUSED_LISTEN_MS, timeoutMs);
@@ -111,5 +117,6 @@ async function wildcardProblem(options: BrokerAccessOptions): Promise<string[]> 
     ];
   } finally {
     client.removeListener('message', onMessage);
+    client.removeListener('error', onError);
   }
 }
