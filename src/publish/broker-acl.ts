@@ -60,7 +60,7 @@ export function parseBoxList(text: string, file: string): BoxEntry[] {
 }
 
 /** Duplicates, clashes with the hub/admin names and an empty list are errors, not warnings. */
-export function validateInput(input: BrokerAclInput): void {
+function validateInput(input: BrokerAclInput): void {
   checkName(input.hub, `hub user "${input.hub}"`, '--hub');
   checkName(input.admin, `admin user "${input.admin}"`, '--admin');
   if (input.hub === input.admin)
