@@ -9,6 +9,8 @@ Usage:
   classpulse enroll --id ID PHOTO|DIR...  enrol a student (embeddings only, on the device)
   classpulse students list | erase ID|--all   list or erase enrolled students
   classpulse bench [--json] [--quick]     side-by-side performance ratios
+  classpulse broker-acl ROOM/DEVICE... [--devices FILE] [--recipe]
+                                          mosquitto ACL (or setup script) for the school's boxes
   classpulse config check [FILE]          validate a config file; exit 78 when invalid
   classpulse config show [--config FILE]  print the effective config, secrets masked
   classpulse --version                    print the version
@@ -59,7 +61,8 @@ export const DOCTOR_HELP = `Usage: classpulse doctor [--config FILE]
 
 Checks that the camera opens and delivers a frame, every model file matches its manifest hash and
 loads, the broker accepts the configured credentials and TLS, the state directory has disk space,
-and the clock is sane. Prints a table; exits 0 when nothing failed, 1 naming what failed, 78 when
+and the clock is sane. It warns (never fails) when the broker also accepts anonymous clients or
+lets this box read topics other than its own commands through '#' (docs/security.md). Prints a table; exits 0 when nothing failed, 1 naming what failed, 78 when
 the configuration itself is invalid.`;
 
 export const ENROLL_HELP = `Usage: classpulse enroll --id STUDENT_ID PHOTO|FOLDER... [--config FILE]
@@ -82,3 +85,22 @@ a synthetic classroom (1-30 composited real faces on 1280x720): int8 vs fp32, ou
 reference, embedding reuse vs naive at 10 faces, overhead over model time, RSS. With --json the
 last stdout line is one JSON object (docs/performance.md documents every key). A progress bar
 goes to stderr. --quick runs a short version with the same report shape.`;
+
+export const BROKER_ACL_HELP = `Usage: classpulse broker-acl [ROOM/DEVICE...] [--devices FILE] [--hub USER] [--admin USER] [--recipe]
+
+Prints a least-privilege mosquitto acl_file for the school's boxes (docs/security.md): each box
+(user name = its device.id, or the CN of its client certificate) may publish only its own events
+under classpulse/ROOM/DEVICE and read only its own commands; the hub user (default
+classpulse-hub) reads every box and sends commands; the admin user (default classpulse-admin) may
+do everything. With --recipe it prints instead a shell script for the broker host: the password
+file (mosquitto_passwd asks for each password), the ACL, a conf.d snippet with anonymous access
+off, and what to set on each box.
+
+Boxes come as arguments (room-101/box-101) and/or from --devices FILE: one box per line as
+"ROOM DEVICE", "ROOM/DEVICE" or "ROOM,DEVICE"; '#' starts a comment. Room and device are what
+the box has as device.room and device.id.
+
+  classpulse broker-acl --devices rooms.txt > /etc/mosquitto/classpulse.acl
+  classpulse broker-acl room-101/box-101 room-102/box-102 --recipe > setup-broker.sh
+
+Exit codes: 0 printed · 64 bad arguments or a bad line (named with file:line) · 66 FILE unreadable.`;

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../config/load.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
+import { brokerAclCommand } from './broker-acl-command.js';
 import { configCheck, configShow } from './config-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { enrollCommand } from './enroll-command.js';
 import {
   BENCH_HELP,
+  BROKER_ACL_HELP,
   CONFIG_HELP,
   DOCTOR_HELP,
   ENROLL_HELP,
@@ -45,6 +47,10 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     all: { type: 'boolean' },
     json: { type: 'boolean' },
     quick: { type: 'boolean' },
+    devices: { type: 'string' },
+    hub: { type: 'string' },
+    admin: { type: 'string' },
+    recipe: { type: 'boolean' },
   } as const;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -119,6 +125,15 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
       if (values.help) return printHelp(DOCTOR_HELP);
       if (sub !== undefined) return usage(`doctor takes no argument (got "${sub}")`, DOCTOR_HELP);
       return doctorCommand(values.config);
+    case 'broker-acl':
+      if (values.help) return printHelp(BROKER_ACL_HELP);
+      return brokerAclCommand({
+        entries: positionals.slice(1),
+        ...(values.devices !== undefined ? { devices: values.devices } : {}),
+        ...(values.hub !== undefined ? { hub: values.hub } : {}),
+        ...(values.admin !== undefined ? { admin: values.admin } : {}),
+        recipe: values.recipe === true,
+      });
     case 'config':
       if (values.help) return printHelp(CONFIG_HELP);
       if (sub === 'check' && rest.length <= 1) return configCheck(rest[0] ?? values.config);

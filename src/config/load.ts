@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import convict from 'convict';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { defaultBaseTopic } from '../publish/topics.js';
 import { crossChecks } from './cross-checks.js';
 import { ConfigError, type ConfigIssue, nearest } from './issues.js';
 import { type Config, envName, isLeaf, type Leaf, leaves, type Section, schema } from './schema.js';
@@ -215,7 +216,7 @@ function readSecrets(tree: Tree, issues: ConfigIssue[], sources: Map<string, str
 function derive(tree: Tree): void {
   const get = (path: string) => getPath(tree, path) as string;
   if (!get('mqtt.baseTopic'))
-    setPath(tree, 'mqtt.baseTopic', `classpulse/${get('device.room')}/${get('device.id')}`);
+    setPath(tree, 'mqtt.baseTopic', defaultBaseTopic(get('device.room'), get('device.id')));
   if (!get('mqtt.clientId')) setPath(tree, 'mqtt.clientId', `classpulse-${get('device.id')}`);
   if (!get('identity.gallery'))
     setPath(tree, 'identity.gallery', join(get('device.stateDir'), 'gallery.json'));

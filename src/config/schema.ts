@@ -306,6 +306,11 @@ export const schema = {
       60,
       'Least time between two published alerts of the same kind about the same student or camera.',
     ),
+    commandMaxAgeS: leaf(
+      intIn(0, 86_400),
+      60,
+      'A command request stamped with tMs is refused (reply error "stale") when it is older, or further in the future, than this; 0 turns the check off. Requests without tMs always run.',
+    ),
     queueFsyncMs: leaf(
       intIn(0, 60_000),
       1000,

@@ -44,6 +44,7 @@ export type CommandErrorCode =
   | 'unavailable'
   | 'disabled'
   | 'timeout'
+  | 'stale'
   | 'failed';
 
 /** The request schema; docs/schemas/command-request.json is kept equal by a test. */
@@ -58,6 +59,12 @@ export const COMMAND_REQUEST_SCHEMA = {
       description: 'Correlation id, echoed in the reply.',
       type: 'string',
       pattern: '^[A-Za-z0-9._:-]{1,64}$',
+    },
+    tMs: {
+      description:
+        'When the request was made, ms since the Unix epoch. Optional; with it the box refuses a request older (or further in the future) than mqtt.commandMaxAgeS.',
+      type: 'integer',
+      minimum: 0,
     },
   },
   additionalProperties: false,
@@ -75,6 +82,9 @@ export interface CommandRouterOptions {
   extraStatus?: () => Record<string, unknown>;
   /** Called after a successful reset (the publisher re-sends every student afresh). */
   onReset?: () => void;
+  /** mqtt.commandMaxAgeS in ms: a request whose tMs is further from now is refused; 0 = off. */
+  maxAgeMs?: number;
+  now?: () => number;
 }
 
 export class CommandRouter {
@@ -111,6 +121,8 @@ export class CommandRouter {
     if ('error' in parsed) return { cmd: name, ok: false, error: parsed.error };
     const id = parsed.id;
     const base = { cmd: name, ...(id !== undefined ? { id } : {}) };
+    const stale = this.staleness(parsed.tMs);
+    if (stale) return { ...base, ok: false, error: { code: 'stale', message: stale } };
     if (!(COMMAND_NAMES as readonly string[]).includes(name))
       return {
         ...base,
@@ -168,9 +180,22 @@ export class CommandRouter {
     }
   }
 
+  /** Why a stamped request is too old (a replay, a retained message) or from the future. */
+  private staleness(tMs: number | undefined): string | undefined {
+    const maxAgeMs = this.options.maxAgeMs ?? 0;
+    if (tMs === undefined || maxAgeMs <= 0) return undefined;
+    const ageMs = (this.options.now ?? Date.now)() - tMs;
+    const seconds = Math.round(Math.abs(ageMs) / 1000);
+    const limit = `mqtt.commandMaxAgeS is ${maxAgeMs / 1000}; not run`;
+    if (ageMs > maxAgeMs) return `request is ${seconds} s old (${limit})`;
+    if (-ageMs > maxAgeMs)
+      return `request is stamped ${seconds} s in the future: check the requester's and the box's clocks (${limit})`;
+    return undefined;
+  }
+
   private parse(
     body: Buffer,
-  ): { id?: string } | { error: { code: CommandErrorCode; message: string } } {
+  ): { id?: string; tMs?: number } | { error: { code: CommandErrorCode; message: string } } {
     if (body.length > MAX_REQUEST_BYTES)
       return { error: { code: 'bad-request', message: `over ${MAX_REQUEST_BYTES} bytes` } };
     const text = body.toString('utf8').trim();
@@ -186,7 +211,7 @@ export class CommandRouter {
       const where = first?.instancePath || '(body)';
       return { error: { code: 'bad-request', message: `${where} ${first?.message ?? 'invalid'}` } };
     }
-    return value as { id?: string };
+    return value as { id?: string; tMs?: number };
   }
 }
 

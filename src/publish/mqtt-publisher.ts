@@ -75,6 +75,8 @@ export class MqttPublisher {
       timeoutMs: COMMAND_TIMEOUT_MS,
       extraStatus: () => ({ mqtt: { ...this.stats() } }),
       onReset: () => this.states.clear(),
+      maxAgeMs: options.mqtt.commandMaxAgeS * 1000,
+      now: this.now,
     });
     this.commands = new CommandChannel({
       router: this.router,

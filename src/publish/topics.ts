@@ -10,6 +10,11 @@ export const INVALID_COMMAND_NAME = '_invalid';
 
 const COMMAND_NAME_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
+/** mqtt.baseTopic when the config leaves it empty. */
+export function defaultBaseTopic(room: string, deviceId: string): string {
+  return `classpulse/${room}/${deviceId}`;
+}
+
 export class TopicMap {
   readonly base: string;
 
@@ -36,6 +41,16 @@ export class TopicMap {
   /** Subscription filter for incoming commands (one level: replies under cmd/x/reply do not match). */
   get commandFilter(): string {
     return `${this.base}/cmd/+`;
+  }
+
+  /** Every student topic (a filter, for broker ACLs). */
+  get studentFilter(): string {
+    return `${this.base}/students/+`;
+  }
+
+  /** Every command reply topic (a filter, for broker ACLs). */
+  get replyFilter(): string {
+    return `${this.base}/cmd/+/reply`;
   }
 
   student(id: string): string {

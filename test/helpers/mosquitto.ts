@@ -1,6 +1,7 @@
 // A real mosquitto for integration tests: a temp dir with its config and persistence, a free
 // loopback port, restart on the same port keeping persistence, and cleanup that always runs.
-// Optional: a password file and a TLS listener (certificates made with openssl at test time).
+// Optional: a password file, an ACL file and a TLS listener (certificates made with openssl at
+// test time, one client certificate per requested CN).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
@@ -9,17 +10,44 @@ import { join } from 'node:path';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
 export interface MosquittoOptions {
   /** Require this user and password (a mosquitto_passwd file); anonymous access is then refused. */
-  credentials?: { username: string; password: string };
+  credentials?: Credentials;
+  /** More users for the password file (with or without `credentials`). */
+  users?: Credentials[];
+  /** Keep anonymous access on even with a password file (a half-configured broker). */
+  allowAnonymous?: boolean;
+  /** The text of an acl_file. */
+  acl?: string;
   /** Add a TLS listener with a test CA, requiring client certificates. */
   tls?: boolean;
+  /** Extra client certificates (by CN) signed by the test CA. */
+  clientNames?: string[];
+  /** On the TLS listener, the certificate's CN is the user name (no password asked). */
+  useIdentityAsUsername?: boolean;
+  /**
+   * Default 0 (unbounded). mosquitto 2.0.11 with 0 drops the connection of a client whose publish
+   * the ACL denies (instead of a PUBACK), so ACL tests use mosquitto's own default, 1000.
+   */
+  maxQueuedMessages?: number;
+}
+
+export interface CertPair {
+  cert: string;
+  key: string;
 }
 
 export interface TestCerts {
   ca: string;
   clientCert: string;
   clientKey: string;
+  /** Every client certificate by CN ('classpulse-test' and options.clientNames). */
+  clients: Record<string, CertPair>;
 }
 
 export class Mosquitto {
@@ -40,7 +68,7 @@ export class Mosquitto {
     const dir = mkdtempSync(join(tmpdir(), 'classpulse-mosquitto-'));
     const port = await freePort();
     const tlsPort = options.tls ? await freePort() : undefined;
-    const certs = options.tls ? makeCerts(dir) : undefined;
+    const certs = options.tls ? makeCerts(dir, options.clientNames ?? []) : undefined;
     const lines = [
       `listener ${port} 127.0.0.1`,
       'persistence true',
@@ -49,24 +77,25 @@ export class Mosquitto {
       'log_type error',
       'log_type warning',
       'log_type notice',
-      // A persistent subscriber may be away during a long replay: keep everything for it.
-      'max_queued_messages 0',
+      // A persistent subscriber may be away during a long replay: keep everything for it (0).
+      `max_queued_messages ${options.maxQueuedMessages ?? 0}`,
       'max_inflight_messages 20',
       'per_listener_settings false',
     ];
     if (process.getuid?.() === 0) lines.push('user root');
-    if (options.credentials) {
+    const users = [...(options.credentials ? [options.credentials] : []), ...(options.users ?? [])];
+    if (users.length > 0) {
       const file = join(dir, 'passwd');
       writeFileSync(file, '');
-      execFileSync('mosquitto_passwd', [
-        '-b',
-        file,
-        options.credentials.username,
-        options.credentials.password,
-      ]);
-      lines.push('allow_anonymous false', `password_file ${file}`);
+      for (const user of users)
+        execFileSync('mosquitto_passwd', ['-b', file, user.username, user.password]);
+      lines.push(`allow_anonymous ${options.allowAnonymous === true}`, `password_file ${file}`);
     } else {
       lines.push('allow_anonymous true');
+    }
+    if (options.acl !== undefined) {
+      writeFileSync(join(dir, 'acl'), options.acl);
+      lines.push(`acl_file ${join(dir, 'acl')}`);
     }
     if (tlsPort && certs) {
       lines.push(
@@ -75,6 +104,7 @@ export class Mosquitto {
         `certfile ${join(dir, 'server.crt')}`,
         `keyfile ${join(dir, 'server.key')}`,
         'require_certificate true',
+        ...(options.useIdentityAsUsername ? ['use_identity_as_username true'] : []),
       );
     }
     writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
@@ -195,59 +225,79 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-/** A CA, a server certificate for localhost and a client certificate, all signed by the CA. */
-function makeCerts(dir: string): TestCerts {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ssl(
+/** A CA, a server certificate for localhost and client certificates, all signed by the CA. */
+function makeCerts(dir: string, clientNames: string[]): TestCerts {
+  makeCa(dir, 'ca', 'test-ca');
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  signed(dir, 'ca', 'server', 'localhost', 'server.ext');
+  const clients: Record<string, CertPair> = {};
+  for (const cn of ['classpulse-test', ...clientNames])
+    clients[cn] = signed(dir, 'ca', `client-${cn}`, cn);
+  const test = clients['classpulse-test'] as CertPair;
+  return { ca: join(dir, 'ca.crt'), clientCert: test.cert, clientKey: test.key, clients };
+}
+
+/**
+ * A client certificate for `cn` signed by a CA of its own that no broker trusts: what a student
+ * who made their own certificate would present.
+ */
+export function rogueClientCert(dir: string, cn: string): CertPair {
+  makeCa(dir, 'rogue-ca', 'rogue-ca');
+  return signed(dir, 'rogue-ca', `rogue-${cn}`, cn);
+}
+
+function openssl(dir: string, ...args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+}
+
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+function makeCa(dir: string, name: string, cn: string): void {
+  openssl(
+    dir,
     'req',
     '-x509',
-    ...ec,
+    ...EC_KEY,
     '-keyout',
-    'ca.key',
+    `${name}.key`,
     '-out',
-    'ca.crt',
+    `${name}.crt`,
     '-days',
     '2',
     '-subj',
-    '/CN=test-ca',
+    `/CN=${cn}`,
   );
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  for (const [name, cn] of [
-    ['server', 'localhost'],
-    ['client', 'classpulse-test'],
-  ] as const) {
-    ssl(
-      'req',
-      '-new',
-      ...ec,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${cn}`,
-    );
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '2',
-      ...(name === 'server' ? ['-extfile', 'server.ext'] : []),
-    );
-  }
-  return {
-    ca: join(dir, 'ca.crt'),
-    clientCert: join(dir, 'client.crt'),
-    clientKey: join(dir, 'client.key'),
-  };
+}
+
+function signed(dir: string, ca: string, name: string, cn: string, ext?: string): CertPair {
+  openssl(
+    dir,
+    'req',
+    '-new',
+    ...EC_KEY,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  );
+  openssl(
+    dir,
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '2',
+    ...(ext ? ['-extfile', ext] : []),
+  );
+  return { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
 }

@@ -20,6 +20,7 @@ describe('classpulse CLI (spawned)', () => {
       ['enroll', '--help'],
       ['students', '--help'],
       ['bench', '--help'],
+      ['broker-acl', '--help'],
     ]) {
       const help = await runCli(args);
       expect(help.code, args.join(' ')).toBe(0);
@@ -36,6 +37,19 @@ describe('classpulse CLI (spawned)', () => {
     expect((await runCli(['enroll', '--id', 'student-1'])).code).toBe(64);
     expect((await runCli(['students', 'erase'])).code).toBe(64);
     expect((await runCli(['students', 'show'])).code).toBe(64);
+    expect((await runCli(['broker-acl'])).code).toBe(64);
+    const bad = await runCli(['broker-acl', 'room-1/box#1']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/argument 1: device "box#1" must be/);
+  });
+
+  it('broker-acl prints the ACL for the boxes given, and exits 66 on a missing list', async () => {
+    const acl = await runCli(['broker-acl', 'room-1/box-1']);
+    expect(acl.code).toBe(0);
+    expect(acl.stdout).toMatch(/^user box-1\ntopic write classpulse\/room-1\/box-1\/status$/m);
+    const missing = await runCli(['broker-acl', '--devices', join(ROOT, 'no-such-rooms.txt')]);
+    expect(missing.code).toBe(66);
+    expect(missing.stderr).toMatch(/cannot read the box list .*no-such-rooms\.txt/);
   });
 
   it('config check names a misspelt key and a wrong-typed value and exits 78', async () => {

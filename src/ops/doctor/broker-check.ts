@@ -4,6 +4,7 @@
 import mqtt, { type IClientOptions } from 'mqtt';
 import type { Config } from '../../config/schema.js';
 import { buildClientOptions } from '../../publish/client-options.js';
+import { checkBrokerAccess } from './broker-access.js';
 import { type CheckResult, errorText, withTimeout } from './check-result.js';
 
 export interface BrokerCheckOptions {
@@ -16,11 +17,12 @@ export function safeUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//');
 }
 
-export async function checkBroker(options: BrokerCheckOptions): Promise<CheckResult> {
+/** The connection row, then (once connected) the access row of broker-access.ts. */
+export async function checkBroker(options: BrokerCheckOptions): Promise<CheckResult[]> {
   const { mqtt: settings, timeoutMs } = options;
   const check = 'broker';
   if (settings.url === 'embedded') {
-    return { check, status: 'warn', detail: 'embedded demo broker: the daemon starts its own' };
+    return [{ check, status: 'warn', detail: 'embedded demo broker: the daemon starts its own' }];
   }
   const target = safeUrl(settings.url);
   let clientOptions: IClientOptions;
@@ -28,7 +30,7 @@ export async function checkBroker(options: BrokerCheckOptions): Promise<CheckRes
     clientOptions = doctorClientOptions(settings, timeoutMs);
   } catch (error) {
     // Unreadable CA/cert/key files: MqttConfigError names the key and the file.
-    return { check, status: 'FAIL', detail: `${target}: ${errorText(error)}` };
+    return [{ check, status: 'FAIL', detail: `${target}: ${errorText(error)}` }];
   }
   const client = mqtt.connect(settings.url, clientOptions);
   const startedMs = performance.now();
@@ -47,13 +49,23 @@ export async function checkBroker(options: BrokerCheckOptions): Promise<CheckRes
     const ms = Math.round(performance.now() - startedMs);
     const tls = /^(mqtts|wss):/.test(settings.url) ? 'TLS' : 'no TLS';
     const who = settings.username ? `as "${settings.username}"` : 'anonymously';
-    return {
+    const connected: CheckResult = {
       check,
       status: 'ok',
       detail: `${target}: connected ${who}, MQTT ${settings.protocolVersion === 5 ? '5' : '3.1.1'}, ${tls} (${ms} ms)`,
     };
+    return [
+      connected,
+      await checkBrokerAccess({
+        mqtt: settings,
+        client,
+        clientOptions,
+        timeoutMs,
+        anonymousUrl: safeUrl(settings.url),
+      }),
+    ];
   } catch (error) {
-    return { check, status: 'FAIL', detail: `${target}: ${explain(error, settings)}` };
+    return [{ check, status: 'FAIL', detail: `${target}: ${explain(error, settings)}` }];
   } finally {
     client.end(true);
   }

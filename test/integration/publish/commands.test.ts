@@ -3,12 +3,12 @@
 // get error replies without crashing anything; no message on '#' exceeds the size bound.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandHandler, ReloadResult } from '../../../src/publish/commands.js';
 import type { MqttPublisher } from '../../../src/publish/mqtt-publisher.js';
 import { Mosquitto } from '../../helpers/mosquitto.js';
 import {
   Contract,
   deviceEnv,
+  FakeDaemon,
   Recorder,
   tempDir,
   testConfig,
@@ -18,31 +18,7 @@ import {
 
 const BASE = 'classpulse/lab/box-cmd';
 
-/** The camera is hardware: the handler records calls instead of opening one. */
-class FakeDaemon implements CommandHandler {
-  readonly calls: string[] = [];
-  async start() {
-    this.calls.push('start');
-  }
-  async stop() {
-    this.calls.push('stop');
-  }
-  async reset() {
-    this.calls.push('reset');
-  }
-  async reload(): Promise<ReloadResult> {
-    this.calls.push('reload');
-    throw new Error('config invalid: camera.fps');
-  }
-  async snapshot() {
-    this.calls.push('snapshot');
-    return { path: '/var/lib/classpulse/snapshots/2026-11-25T10-00-00.jpg' };
-  }
-  async status() {
-    this.calls.push('status');
-    return { camera: 'open', fps: 9.7 };
-  }
-}
+const SNAPSHOT = '/var/lib/classpulse/snapshots/2026-11-25T10-00-00.jpg';
 
 /** Seeded generator, so a failing fuzz case can be reproduced. */
 function prng(seed: number): () => number {
@@ -83,7 +59,10 @@ describe('commands with mosquitto', () => {
   let broker: Mosquitto;
   let publisher: MqttPublisher;
   let recorder: Recorder;
-  const daemon = new FakeDaemon();
+  const daemon = new FakeDaemon({
+    reloadError: 'config invalid: camera.fps',
+    snapshotPath: SNAPSHOT,
+  });
   const state = tempDir('cmd');
   const contract = new Contract();
   const maxPayloadBytes = 4096;
@@ -141,9 +120,7 @@ describe('commands with mosquitto', () => {
       ok: false,
       error: { code: 'failed', message: 'config invalid: camera.fps' },
     });
-    expect(replies('snapshot')[0]?.result).toEqual({
-      path: '/var/lib/classpulse/snapshots/2026-11-25T10-00-00.jpg',
-    });
+    expect(replies('snapshot')[0]?.result).toEqual({ path: SNAPSHOT });
     expect(replies('status')[0]?.result).toMatchObject({
       camera: 'open',
       mqtt: { connected: true },

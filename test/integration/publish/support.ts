@@ -4,10 +4,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { connect, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/load.js';
 import type { Config } from '../../../src/config/schema.js';
+import type { CommandHandler, ReloadResult } from '../../../src/publish/commands.js';
 import { MqttPublisher, type MqttPublisherOptions } from '../../../src/publish/mqtt-publisher.js';
 
 export const SCHEMA_DIR = resolve(import.meta.dirname, '../../../docs/schemas');
@@ -62,13 +63,20 @@ export class Recorder {
     });
   }
 
-  static async connect(url: string, filter: string, clientId: string): Promise<Recorder> {
+  /** `extra`: credentials or TLS files for a broker that wants them. */
+  static async connect(
+    url: string,
+    filter: string,
+    clientId: string,
+    extra: IClientOptions = {},
+  ): Promise<Recorder> {
     const client = connect(url, {
       clientId,
       protocolVersion: 5,
       clean: false,
       properties: { sessionExpiryInterval: 3600 },
       reconnectPeriod: 200,
+      ...extra,
     });
     const recorder = new Recorder(client);
     await new Promise<void>((resolveConnect, reject) => {
@@ -171,4 +179,37 @@ export function deviceEnv(
     CLASSPULSE_MQTT_QUEUE_FSYNC_MS: 200,
     ...extra,
   };
+}
+
+/** The camera is hardware: the handler records the commands that reach it instead of opening one. */
+export class FakeDaemon implements CommandHandler {
+  readonly calls: string[] = [];
+  private readonly options: { reloadError?: string; snapshotPath?: string };
+
+  /** `reloadError`: reload throws it; `snapshotPath`: what snapshot returns. */
+  constructor(options: { reloadError?: string; snapshotPath?: string } = {}) {
+    this.options = options;
+  }
+  async start() {
+    this.calls.push('start');
+  }
+  async stop() {
+    this.calls.push('stop');
+  }
+  async reset() {
+    this.calls.push('reset');
+  }
+  async reload(): Promise<ReloadResult> {
+    this.calls.push('reload');
+    if (this.options.reloadError) throw new Error(this.options.reloadError);
+    return { status: 'applied', applied: [], needRestart: [] };
+  }
+  async snapshot() {
+    this.calls.push('snapshot');
+    return { path: this.options.snapshotPath ?? '/tmp/snapshot.jpg' };
+  }
+  async status() {
+    this.calls.push('status');
+    return { camera: 'open', fps: 9.7 };
+  }
 }

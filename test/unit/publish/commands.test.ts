@@ -122,6 +122,48 @@ describe('CommandRouter', () => {
     expect(resets).toBe(1);
   });
 
+  it('refuses requests stamped outside mqtt.commandMaxAgeS and runs unstamped ones', async () => {
+    const h = handler();
+    const nowMs = 1_764_064_800_000;
+    const router = new CommandRouter({
+      handler: h,
+      snapshotsAllowed: true,
+      timeoutMs: 1000,
+      maxAgeMs: 60_000,
+      now: () => nowMs,
+    });
+    // A replayed stop from an hour ago and one from a clock 2 minutes ahead are not run.
+    expect(await router.handle('stop', body({ id: 'old', tMs: nowMs - 3_600_000 }))).toEqual({
+      cmd: 'stop',
+      id: 'old',
+      ok: false,
+      error: {
+        code: 'stale',
+        message: 'request is 3600 s old (mqtt.commandMaxAgeS is 60; not run)',
+      },
+    });
+    const future = await router.handle('stop', body({ tMs: nowMs + 120_000 }));
+    expect(future.error?.code).toBe('stale');
+    expect(future.error?.message).toMatch(/^request is stamped 120 s in the future: check/);
+    expect(h.log).toEqual([]);
+    // At the limit, inside it, and without a stamp: run.
+    for (const request of [{ tMs: nowMs - 60_000 }, { tMs: nowMs + 60_000 }, { id: 'plain' }])
+      expect((await router.handle('stop', body(request))).ok).toBe(true);
+    expect(h.log.filter((l) => l === 'stop:end')).toHaveLength(3);
+    // A bad stamp is a bad request, and maxAgeMs 0 turns the check off.
+    expect((await router.handle('stop', body({ tMs: '1764064800000' }))).error?.code).toBe(
+      'bad-request',
+    );
+    const off = new CommandRouter({
+      handler: handler(),
+      snapshotsAllowed: true,
+      timeoutMs: 1000,
+      maxAgeMs: 0,
+      now: () => nowMs,
+    });
+    expect((await off.handle('stop', body({ tMs: 1 }))).ok).toBe(true);
+  });
+
   it('publishes the schema it enforces (docs/schemas/command-request.json)', () => {
     const file = resolve(import.meta.dirname, '../../../docs/schemas/command-request.json');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(COMMAND_REQUEST_SCHEMA);
