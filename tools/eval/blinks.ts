@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/load.js';
-import { openModels } from '../../src/runtime/wiring.js';
 import type { EventOf } from '../../src/events/types.js';
 import { silentLogger } from '../../src/log/logger.js';
+import { openModels } from '../../src/runtime/wiring.js';
 import { BLINK_FIXTURES, combineScores, loadTruth, scoreBlinks } from './blink-truth.js';
 import { replayClip } from './replay-clip.js';
 

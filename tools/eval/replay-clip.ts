@@ -2,10 +2,10 @@
 import type { Config } from '../../src/config/schema.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { TraceSink } from '../../src/daemon/trace-sink.js';
-import { buildPerception } from '../../src/runtime/wiring.js';
 import type { Event } from '../../src/events/types.js';
 import type { Logger } from '../../src/log/logger.js';
 import type { ModelStore } from '../../src/pipeline/model-store.js';
+import { buildPerception } from '../../src/runtime/wiring.js';
 
 export interface ClipRun {
   events: Event[];
