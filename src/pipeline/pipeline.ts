@@ -11,7 +11,13 @@ import type { FaceRef } from './describe/face-crop.js';
 import { FaceDescriber } from './describe/face-describer.js';
 import { FaceDetector } from './detect/face-detector.js';
 import { iou } from './detect/nms.js';
-import { matchDetections, type RememberedFace, recall, regionForDetection } from './face-memory.js';
+import {
+  matchDetections,
+  nameFaces,
+  type RememberedFace,
+  recall,
+  regionForDetection,
+} from './face-memory.js';
 import {
   boxOfPoints,
   type FaceRegion,
@@ -195,6 +201,7 @@ export class Pipeline {
           wantExpression.push(index);
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
+          observation: index,
           box: observation.box,
           region: regionFromLandmarks(face.points),
           detectorOnly: false,
@@ -208,6 +215,7 @@ export class Pipeline {
         if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
+          observation: index,
           box,
           region: regionForDetection(box, this.options.detection.model),
           detectorOnly: true,
@@ -233,6 +241,14 @@ export class Pipeline {
     await this.describe(frame, observations, wantEmbedding, wantExpression, timingsMs);
     timingsMs.total = performance.now() - start;
     return { observations, detected, timingsMs };
+  }
+
+  /**
+   * The tracker's associations for the observations of the last `process` call: remembered faces
+   * are named by the track each observation went to, so the next frame's hints find them by id.
+   */
+  follow(observed: ReadonlyArray<{ index: number; trackId: string }>): void {
+    nameFaces(this.remembered, observed);
   }
 
   /**
