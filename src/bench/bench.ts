@@ -1,11 +1,11 @@
 // `classpulse bench`: one run that measures per-stage latency and end-to-end frame time and, on
 // the same frames, the ratios the performance targets are about (docs/performance.md).
 import { cpus, loadavg } from 'node:os';
+import { ProgressBar } from '../cli/progress-bar.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { FaceDetector } from '../pipeline/detect/face-detector.js';
 import { BenchCollector } from './collector.js';
-import { ProgressBar } from './progress.js';
 import { type BenchReport, targetsOf } from './report.js';
 import {
   classroomScene,
@@ -111,7 +111,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const classroomFrames = classroomWarmUp + plan.classroomFrames;
   const progress = new ProgressBar({
     total: 9 + 3 * realFrames + classroomFrames * (plan.faceCounts.length + 3) + plan.tfjsFrames,
-    ...(options.stderr ? { stream: options.stderr } : {}),
+    name: 'bench',
+    ...(options.stderr ? { out: options.stderr } : {}),
   });
   const collector = new BenchCollector();
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/events/types.js';
 import { IdentityResolver } from '../../../src/identity/identity-resolver.js';
+import { nearestStudent } from '../../../src/identity/matching.js';
 import { Pseudonymiser } from '../../../src/identity/pseudonym.js';
 import { axis, near, student } from './fixtures.js';
 
@@ -138,5 +139,11 @@ describe('IdentityResolver', () => {
       expired.push({ type: 'track', tMs: 9, track: `anon-${n}`, change: 'expired' });
     r.relabel(expired, 9);
     expect(r.size).toBe(2);
+  });
+
+  it('refuses an embedding whose length differs from the enrolled ones (one distance, no truncation)', () => {
+    expect(() => nearestStudent(new Float32Array(64), students)).toThrow(
+      /length mismatch: 64 vs 128/,
+    );
   });
 });
