@@ -8,8 +8,6 @@ export interface DaemonCommandsOptions {
   daemon: () => Daemon | undefined;
   /** Re-reads the config file and applies it; throws with the config problems when invalid. */
   reload: () => Promise<void>;
-  /** Extra fields for the status reply (publisher stats, models). */
-  status?: () => Record<string, unknown>;
 }
 
 export class DaemonCommands implements CommandHandler {
@@ -54,7 +52,6 @@ export class DaemonCommands implements CommandHandler {
         droppedStale: capture.droppedStale,
       },
       faces: daemon.stats.lastFaces,
-      ...(this.options.status?.() ?? {}),
     };
   }
 }

@@ -131,7 +131,7 @@ export class IdentityRuntime {
 }
 
 /** JPEG of the face box with a margin, clipped to the frame. */
-export function encodeCrop(image: Mat, box: Box): Uint8Array {
+function encodeCrop(image: Mat, box: Box): Uint8Array {
   const x0 = Math.max(0, Math.floor(box.x - box.w * SAMPLE_MARGIN));
   const y0 = Math.max(0, Math.floor(box.y - box.h * SAMPLE_MARGIN));
   const x1 = Math.min(image.cols, Math.ceil(box.x + box.w * (1 + SAMPLE_MARGIN)));

@@ -21,12 +21,12 @@ export const DETECTION_REGION: Record<DetectorModel, { scale: number; shiftY: nu
 export type DetectorModel = (typeof DETECTOR_MODELS)[number];
 
 /** Least IoU between a hint box and a remembered face for them to be the same face. */
-export const HINT_MATCH_IOU = 0.3;
+const HINT_MATCH_IOU = 0.3;
 /**
  * A detection whose centre is within this many face widths of a tracked face is that face.
  * Neighbouring students sit more than a face width apart; a face rarely moves further per frame.
  */
-export const DETECTION_MATCH_DISTANCE = 0.75;
+const DETECTION_MATCH_DISTANCE = 0.75;
 
 export interface RememberedFace {
   trackId?: string;

@@ -66,7 +66,7 @@ export const MIN_FACE_SCORE = 0.5;
  * puts the face is replaced by the detection's: FaceMesh copes with a face off-centre by a few
  * percent, not by a sixth of the crop.
  */
-export const MAX_REGION_DRIFT = 0.15;
+const MAX_REGION_DRIFT = 0.15;
 
 /** One face to measure this frame. */
 interface Job {
@@ -301,7 +301,7 @@ export class Pipeline {
 }
 
 /** Landmark boxes overlapping this much are one face measured twice. */
-export const DUPLICATE_IOU = 0.5;
+const DUPLICATE_IOU = 0.5;
 
 function isDuplicate(box: Box, kept: Box[]): boolean {
   return kept.some((other) => iou(box, other) > DUPLICATE_IOU);

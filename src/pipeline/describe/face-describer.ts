@@ -8,8 +8,8 @@ import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
 import { fixedBatch, type InferenceSession, type SessionSource } from '../models.js';
 import { type FaceRef, faceCrop } from './face-crop.js';
 
-export const EMBEDDING_INPUT_PX = 150;
-export const EXPRESSION_INPUT_PX = 112;
+const EMBEDDING_INPUT_PX = 150;
+const EXPRESSION_INPUT_PX = 112;
 
 export interface FaceDescriberOptions {
   models: SessionSource;
