@@ -29,18 +29,14 @@ import { eyeOpenness } from './landmarks/eye-openness.js';
 import { FaceLandmarker } from './landmarks/face-landmarker.js';
 import { headPose } from './landmarks/head-pose.js';
 import type { SessionSource } from './models.js';
-import type { Box, Detection, Observation, TrackHint } from './types.js';
-
-export const PIPELINE_STAGES = [
-  'detect',
-  'mesh',
-  'iris',
-  'geometry',
-  'reid',
-  'expression',
-  'total',
-] as const;
-export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+import {
+  type Box,
+  type Detection,
+  type Observation,
+  PIPELINE_STAGES,
+  type PipelineStage,
+  type TrackHint,
+} from './types.js';
 
 export interface PipelineResult {
   observations: Observation[];

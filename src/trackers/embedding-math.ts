@@ -13,7 +13,7 @@ export function euclidean(a: Float32Array, b: Float32Array): number {
 }
 
 /** Returns a unit-length copy; the pipeline promises unit vectors but a copy also detaches buffers. */
-function normalised(v: Float32Array): Float32Array {
+export function normalised(v: Float32Array): Float32Array {
   let sum = 0;
   for (const x of v) sum += x * x;
   const norm = Math.sqrt(sum);

@@ -3,6 +3,7 @@
 // in one batch when the model's batch dimension is free, one by one otherwise.
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
+import { normalised } from '../../trackers/embedding-math.js';
 import type { Affine } from '../geometry/affine.js';
 import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
 import { fixedBatch, type InferenceSession, type SessionSource } from '../models.js';
@@ -47,7 +48,7 @@ export class FaceDescriber {
     const session = this.embedding;
     if (!session) throw new Error('FaceDescriber.embed() before init()');
     const out = await this.runBatched(session, image, faces, EMBEDDING_INPUT_PX, 'embedding');
-    return out.map(l2Normalise);
+    return out.map(normalised);
   }
 
   /** Probabilities in EXPRESSIONS order per face. */
@@ -94,11 +95,4 @@ export class FaceDescriber {
     }
     return results;
   }
-}
-
-export function l2Normalise(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (const x of v) sum += x * x;
-  const norm = Math.sqrt(sum);
-  return norm > 0 ? v.map((x) => x / norm) : v;
 }

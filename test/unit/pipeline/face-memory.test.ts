@@ -4,7 +4,6 @@ import {
   boxFaceCrop,
   faceCrop,
 } from '../../../src/pipeline/describe/face-crop.js';
-import { l2Normalise } from '../../../src/pipeline/describe/face-describer.js';
 import {
   DETECTION_REGION,
   matchDetections,
@@ -14,6 +13,7 @@ import {
 } from '../../../src/pipeline/face-memory.js';
 import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
 import { VTX68 } from '../../../src/pipeline/landmarks/mesh-indices.js';
+import { normalised } from '../../../src/trackers/embedding-math.js';
 
 const hint = (id: string, x: number, y: number) => ({
   id,
@@ -127,7 +127,7 @@ describe('face crop for the face-api nets', () => {
   });
 
   it('L2-normalises embeddings', () => {
-    const v = l2Normalise(new Float32Array([3, 4]));
+    const v = normalised(new Float32Array([3, 4]));
     expect(v[0]).toBeCloseTo(0.6, 6);
     expect(v[1]).toBeCloseTo(0.8, 6);
   });
