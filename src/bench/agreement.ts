@@ -4,9 +4,6 @@
 import { iou } from '../pipeline/detect/nms.js';
 import type { Observation } from '../pipeline/types.js';
 
-export const LANDMARK_SHIFT_BAR = 0.01;
-export const EMBEDDING_COSINE_BAR = 0.99;
-
 export interface Agreement {
   frames: number;
   /** Frames where both found the same number of faces. */

@@ -1,13 +1,13 @@
 // `classpulse bench`: one run that measures per-stage latency and end-to-end frame time and, on
 // the same frames, the ratios the performance targets are about (docs/performance.md).
 import { cpus, loadavg } from 'node:os';
+import { ProgressBar } from '../cli/progress-bar.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { FaceDetector } from '../pipeline/detect/face-detector.js';
 import { defaultPoolSize } from '../pipeline/inference/inference-pool.js';
 import { runClassroomScale } from './classroom-scale.js';
 import { BenchCollector } from './collector.js';
-import { ProgressBar } from './progress.js';
 import { type BenchReport, targetsOf } from './report.js';
 import {
   classroomScene,
@@ -114,7 +114,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const progress = new ProgressBar({
     total:
       11 + 3 * realFrames + classroomFrames * (3 * plan.faceCounts.length + 3) + plan.tfjsFrames,
-    ...(options.stderr ? { stream: options.stderr } : {}),
+    name: 'bench',
+    ...(options.stderr ? { out: options.stderr } : {}),
   });
   const collector = new BenchCollector();
 

@@ -3,15 +3,15 @@
 // thread) and through the inference pool, interleaved on the same frames. Gives the frame rates
 // per face count, the pool's speed-up and the event-loop delay while the pool works.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ProgressBar } from '../cli/progress-bar.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { FaceCrop } from './classroom-scene.js';
-import type { ProgressBar } from './progress.js';
 import { classroomScene, playInterleaved } from './scenes.js';
 import { median, round } from './stats.js';
 import { buildVariant, type FrameSample } from './variants.js';
 
-export interface ScaleRow {
+interface ScaleRow {
   faces: number;
   /** Faces the pool's pipeline reported (median per frame). */
   found: number;

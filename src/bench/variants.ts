@@ -34,7 +34,7 @@ export interface VariantSpec {
  * The daemon's Pipeline, remembering its last result (to compare outputs between variants) and,
  * for the naive variant, asking for an embedding on every face whatever the tracker says.
  */
-export class BenchPipeline extends Pipeline {
+class BenchPipeline extends Pipeline {
   last: PipelineResult | undefined;
 
   constructor(

@@ -10,4 +10,4 @@ Log.silence = true;
 
 const loaded = (await import('@u4/opencv4nodejs')) as unknown as { default: typeof OpenCV };
 export const cv: typeof OpenCV = loaded.default;
-export type { Mat, Point2, Rect, Size } from '@u4/opencv4nodejs';
+export type { Mat } from '@u4/opencv4nodejs';

@@ -1,5 +1,4 @@
 // camera.source is one string a technician types; this decides what it means.
-import { existsSync } from 'node:fs';
 
 export type SourceSpec =
   | { kind: 'v4l2'; index: number; label: string }
@@ -28,12 +27,6 @@ export function parseSource(source: string): SourceSpec {
     return { kind: 'stream', url: trimmed, label: trimmed.replace(/\/\/[^@/]*@/, '//***@') };
   }
   return { kind: 'file', path: trimmed, label: trimmed };
-}
-
-/** Files and streams that will never appear by waiting: checked once at start. */
-export function missingFile(spec: SourceSpec): string | undefined {
-  if (spec.kind === 'file' && !existsSync(spec.path)) return spec.path;
-  return undefined;
 }
 
 /** Files end; cameras and streams are "lost" and reopened. */

@@ -16,7 +16,7 @@ export interface VideoDevice {
 
 export type OpenDevice = (spec: SourceSpec, camera: Config['camera']) => VideoDevice;
 
-export class OpenCvDevice implements VideoDevice {
+class OpenCvDevice implements VideoDevice {
   private readonly capture: InstanceType<typeof cv.VideoCapture>;
   readonly nativeFps: number;
   readonly width: number;

@@ -11,12 +11,12 @@ import { Enroller, listPhotos } from '../identity/enroller.js';
 import { GalleryError, studentIdProblem } from '../identity/gallery-format.js';
 import { GalleryStore, galleryPath } from '../identity/gallery-store.js';
 import { nearestStudent } from '../identity/matching.js';
-import { ProgressBar, type ProgressOut } from '../identity/progress-bar.js';
 import { silentLogger } from '../log/logger.js';
 import { ModelFileError } from '../pipeline/model-store.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { openModels } from '../runtime/wiring.js';
 import { reportConfigError } from './config-command.js';
+import { ProgressBar, type ProgressOut } from './progress-bar.js';
 
 export interface EnrollArgs {
   id: string;
@@ -76,13 +76,13 @@ export async function enrollCommand(
       : undefined;
     const embeddings: Float32Array[] = [];
     const refused: string[] = [];
-    for (const [i, file] of photos.files.entries()) {
+    for (const file of photos.files) {
       const result = await enroller.embedPhoto(file);
       if (result.ok) embeddings.push(result.embedding);
       else refused.push(`${file}: ${result.problem}`);
-      bar?.step(i + 1, file);
+      bar?.advance(file);
     }
-    bar?.end();
+    bar?.finish();
     if (refused.length > 0) {
       for (const r of refused) err.write(`classpulse enroll: ${r}\n`);
       err.write(

@@ -8,7 +8,7 @@ export type FormatCheck<T = unknown> = ((value: unknown) => void) & {
   kind: ValueKind;
   readonly __type?: T;
 };
-export type ValueKind = 'int' | 'number' | 'boolean' | 'string' | 'enum';
+type ValueKind = 'int' | 'number' | 'boolean' | 'string' | 'enum';
 
 function make<T>(
   kind: ValueKind,
@@ -50,7 +50,7 @@ export function bool(): FormatCheck<boolean> {
 }
 
 /** A string matching `pattern` (whole string); `what` names the shape for the error text. */
-export function text(what: string, pattern?: RegExp): FormatCheck<string> {
+function text(what: string, pattern?: RegExp): FormatCheck<string> {
   return make('string', what, (v) => typeof v === 'string' && (pattern ? pattern.test(v) : true));
 }
 
@@ -79,7 +79,7 @@ export const brokerUrl = (): FormatCheck<string> =>
   );
 
 /** The models classpulse ships (models/manifest.json names). */
-export const MODEL_NAMES = [
+const MODEL_NAMES = [
   'ssd-mobilenetv1',
   'tiny-face-detector',
   'blazeface',

@@ -36,7 +36,7 @@ export function formatIssue(issue: ConfigIssue): string {
 }
 
 /** Levenshtein distance, case-insensitive (typos like "fsp" or "baseTopik"). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
   let prev = Array.from({ length: t.length + 1 }, (_, i) => i);

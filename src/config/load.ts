@@ -11,7 +11,7 @@ import { crossChecks } from './cross-checks.js';
 import { ConfigError, type ConfigIssue, nearest } from './issues.js';
 import { type Config, envName, isLeaf, type Leaf, leaves, type Section, schema } from './schema.js';
 
-export const DEFAULT_CONFIG_PATH = '/etc/classpulse/classpulse.yaml';
+const DEFAULT_CONFIG_PATH = '/etc/classpulse/classpulse.yaml';
 /** Root of the installed package (holds models/, config/). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -223,7 +223,7 @@ function derive(tree: Tree): void {
   if (!get('models.dir')) setPath(tree, 'models.dir', join(PACKAGE_ROOT, 'models'));
 }
 
-export function getPath(tree: Tree, path: string): unknown {
+function getPath(tree: Tree, path: string): unknown {
   let node: unknown = tree;
   for (const part of path.split('.')) {
     if (node === null || typeof node !== 'object') return undefined;

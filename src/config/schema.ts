@@ -25,7 +25,7 @@ export interface Section {
   [key: string]: Leaf | Section;
 }
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const DETECTOR_MODELS = ['ssd-mobilenetv1', 'blazeface', 'tiny-face-detector'] as const;
 
 const leaf = <T extends string | number | boolean>(

@@ -17,7 +17,7 @@ import { writeSnapshot } from './snapshot-writer.js';
  * it: the fps step), `observe` after it with its total time, returning the knobs the daemon applies
  * to whichever processor is current — after a reload that is the new one.
  */
-export interface FrameGate {
+interface FrameGate {
   admit(): boolean;
   observe(totalMs: number): PerceptionKnobs;
 }

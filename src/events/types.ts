@@ -62,7 +62,22 @@ export type Event =
       tMs: number;
       track: string;
       change: 'born' | 'lost' | 'reidentified' | 'expired';
+    }
+  | {
+      /**
+       * A track's published id changed: a vote matched it to an enrolled student ('recognised'),
+       * votes took that student away again ('unrecognised'), or the student was erased from the
+       * gallery ('erased'). `from` is never reported again after this event (the publisher sends
+       * its final `present: false`); the track goes on as `to`.
+       */
+      type: 'identity';
+      tMs: number;
+      from: string;
+      to: string;
+      reason: IdentityChange;
     };
+
+export type IdentityChange = 'recognised' | 'unrecognised' | 'erased';
 
 export type EventType = Event['type'];
 export type EventOf<T extends EventType> = Extract<Event, { type: T }>;

@@ -2,7 +2,7 @@
 import { ModelFileError, type ModelStore } from '../pipeline/model-store.js';
 import type { EmbeddingModelId } from './gallery-format.js';
 
-export const EMBEDDING_MODEL = 'face-embedding';
+const EMBEDDING_MODEL = 'face-embedding';
 
 export function embeddingModelId(
   models: Pick<ModelStore, 'info' | 'precisionOf' | 'dir'>,

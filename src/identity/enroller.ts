@@ -7,7 +7,7 @@ import { extname, join } from 'node:path';
 import { cv } from '../capture/cv.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 
-export const PHOTO_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp'];
+const PHOTO_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp'];
 
 /** One photo, as enrolment judged it. */
 export type PhotoResult =

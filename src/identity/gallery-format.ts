@@ -3,13 +3,13 @@
 // space: comparing them would accept strangers or miss everyone, so such a file is refused.
 
 /** Student ids appear in MQTT topics and payloads: letters, digits, '-', '_' only. */
-export const STUDENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const STUDENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Prefixes the trackers use for their own ids; an enrolled id must never look like one. */
 const RESERVED_PREFIXES = ['anon-', 'pending-'];
 
-export const GALLERY_FORMAT = 'classpulse-gallery';
-export const GALLERY_VERSION = 1;
-export const EMBEDDING_DIMS = 128;
+const GALLERY_FORMAT = 'classpulse-gallery';
+const GALLERY_VERSION = 1;
+const EMBEDDING_DIMS = 128;
 
 /** Which model file made the embeddings (from models/manifest.json). */
 export interface EmbeddingModelId {

@@ -4,7 +4,7 @@
 // the lesson). What leaves is the enrolled id (or its keyed pseudonym) or the anonymous id: never a
 // name, never an embedding.
 import type { Config } from '../config/schema.js';
-import type { Event } from '../events/types.js';
+import type { Event, EventOf, IdentityChange } from '../events/types.js';
 import type { EnrolledStudent } from './gallery-format.js';
 import { nearestStudent } from './matching.js';
 import type { Pseudonymiser } from './pseudonym.js';
@@ -32,6 +32,12 @@ export interface ErasedTrack {
   publishedId: string;
 }
 
+/** A published id that changed since the last `relabel`: the id before, and why. */
+interface PendingChange {
+  from: string;
+  reason: IdentityChange;
+}
+
 interface TrackIdentity {
   studentId: string | undefined;
   /** Consecutive embeddings agreeing on `candidate` (or, once assigned, disagreeing with it). */
@@ -45,6 +51,8 @@ export class IdentityResolver {
   private readonly pseudonymiser: Pseudonymiser | undefined;
   private students: readonly EnrolledStudent[];
   private readonly tracks = new Map<string, TrackIdentity>();
+  /** Per tracker id: published id changes not yet announced by `relabel`. */
+  private readonly changes = new Map<string, PendingChange>();
 
   constructor(options: IdentityResolverOptions) {
     this.matchDistance = options.identity.matchDistance;
@@ -55,6 +63,15 @@ export class IdentityResolver {
 
   /** One fresh embedding of a live track (observation.trackId + observation.embedding). */
   observe(trackId: string, embedding: Float32Array): Resolution {
+    const before = this.publishedId(trackId);
+    const resolution = this.vote(trackId, embedding);
+    if (resolution.publishedId !== before) {
+      this.noteChange(trackId, before, resolution.studentId ? 'recognised' : 'unrecognised');
+    }
+    return resolution;
+  }
+
+  private vote(trackId: string, embedding: Float32Array): Resolution {
     const state = this.tracks.get(trackId) ?? {
       studentId: undefined,
       candidate: undefined,
@@ -98,8 +115,18 @@ export class IdentityResolver {
     return this.tracks.get(trackId)?.studentId;
   }
 
-  /** Events with every track id replaced by its published id; expired tracks are then forgotten. */
-  relabel(events: readonly Event[]): Event[] {
+  /**
+   * Events with every track id replaced by its published id, led (after the frame event) by one
+   * `identity` event per track whose published id changed since the last call; expired tracks are
+   * then forgotten.
+   */
+  relabel(events: readonly Event[], tMs: number): Event[] {
+    const changed: EventOf<'identity'>[] = [];
+    for (const [trackId, { from, reason }] of this.changes) {
+      const to = this.publishedId(trackId);
+      if (to !== from) changed.push({ type: 'identity', tMs, from, to, reason });
+    }
+    this.changes.clear();
     const out = events.map((event): Event => {
       if (!('track' in event) || event.track === undefined) return event;
       return { ...event, track: this.publishedId(event.track) } as Event;
@@ -107,7 +134,14 @@ export class IdentityResolver {
     for (const event of events) {
       if (event.type === 'track' && event.change === 'expired') this.tracks.delete(event.track);
     }
+    const lead = out[0]?.type === 'frame' ? 1 : 0;
+    out.splice(lead, 0, ...changed);
     return out;
+  }
+
+  /** Tracker ids this resolver holds state for (bounded by the live and lost tracks). */
+  get size(): number {
+    return this.tracks.size;
   }
 
   /**
@@ -120,8 +154,10 @@ export class IdentityResolver {
     const dropped: ErasedTrack[] = [];
     for (const [trackId, state] of this.tracks) {
       if (state.studentId !== undefined && !enrolled.has(state.studentId)) {
-        dropped.push({ trackId, publishedId: this.publishedId(trackId) });
+        const erased = { trackId, publishedId: this.publishedId(trackId) };
+        dropped.push(erased);
         this.reset(state);
+        this.noteChange(trackId, erased.publishedId, 'erased');
       }
       if (state.candidate !== undefined && !enrolled.has(state.candidate)) this.reset(state);
     }
@@ -133,6 +169,11 @@ export class IdentityResolver {
   voting(trackId: string): boolean {
     const state = this.tracks.get(trackId);
     return state !== undefined && state.streak > 0;
+  }
+
+  /** Several changes before one relabel: the first `from` and the last reason count. */
+  private noteChange(trackId: string, from: string, reason: IdentityChange): void {
+    this.changes.set(trackId, { from: this.changes.get(trackId)?.from ?? from, reason });
   }
 
   private heldByOther(studentId: string, trackId: string): boolean {

@@ -1,8 +1,8 @@
 // What the daemon holds for identity: the gallery (reloaded when `classpulse students erase` or
 // `enroll` rewrites it), the resolver that turns tracker ids into published ids, the optional
-// pseudonymiser and the opt-in sample store. The daemon's Perception calls `observe` for every
-// observation with a trackId and an embedding, `relabel` on the frame's events before publishing,
-// and `refresh` now and then (it returns the tracker ids whose student was erased).
+// pseudonymiser and the opt-in sample store. The daemon's Perception calls `refresh` now and then
+// (it returns the tracker ids whose student was erased), `observeFrame` with the tracker's
+// associations after each update, and `relabel` on the frame's events before publishing.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cv, type Mat } from '../capture/cv.js';
@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js';
 import type { Event } from '../events/types.js';
 import type { ModelStore } from '../pipeline/model-store.js';
 import type { Box, Observation, TrackHint } from '../pipeline/types.js';
+import type { TrackAssociations } from '../trackers/embedding-tracker.js';
 import { embeddingModelId } from './embedding-model.js';
 import { GalleryStore, galleryPath } from './gallery-store.js';
 import { type ErasedTrack, IdentityResolver, type Resolution } from './identity-resolver.js';
@@ -66,22 +67,17 @@ export class IdentityRuntime {
   }
 
   /**
-   * Every embedding of this frame, after `classroom.update`: an observation measured in a track's
-   * region carries its trackId; a new face's (its first embedding) is found by its box among the
-   * tracks seen at `tMs` (the tracker copies the observation's box).
+   * Every embedding of this frame, after `classroom.update`, attributed to the confirmed track the
+   * tracker gave it (`associations.observed`). Tentative faces have no identity yet.
    */
   observeFrame(
     observations: readonly Observation[],
-    tracks: ReadonlyArray<{ id: string; box: Box; lastSeenMs: number; lost: boolean }>,
-    tMs: number,
+    associations: Pick<TrackAssociations, 'observed'>,
     image?: Mat,
   ): void {
-    for (const o of observations) {
-      if (!o.embedding) continue;
-      const trackId =
-        o.trackId ??
-        tracks.find((t) => !t.lost && t.lastSeenMs === tMs && sameBox(t.box, o.box))?.id;
-      if (trackId !== undefined) this.observe(trackId, o.embedding, image, o.box);
+    for (const { index, trackId, confirmed } of associations.observed) {
+      const o = observations[index];
+      if (confirmed && o?.embedding) this.observe(trackId, o.embedding, image, o.box);
     }
   }
 
@@ -92,8 +88,14 @@ export class IdentityRuntime {
     );
   }
 
-  relabel(events: readonly Event[]): Event[] {
-    return this.resolver.relabel(events);
+  /** Tracker ids → published ids, led by an `identity` event for each id that changed. */
+  relabel(events: readonly Event[], tMs: number): Event[] {
+    return this.resolver.relabel(events, tMs);
+  }
+
+  /** Tracker ids the resolver holds state for: for tests that check nothing leaks. */
+  get trackCount(): number {
+    return this.resolver.size;
   }
 
   publishedId(trackId: string): string {
@@ -128,12 +130,8 @@ export class IdentityRuntime {
   }
 }
 
-function sameBox(a: Box, b: Box): boolean {
-  return Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 && Math.abs(a.w - b.w) < 0.5;
-}
-
 /** JPEG of the face box with a margin, clipped to the frame. */
-export function encodeCrop(image: Mat, box: Box): Uint8Array {
+function encodeCrop(image: Mat, box: Box): Uint8Array {
   const x0 = Math.max(0, Math.floor(box.x - box.w * SAMPLE_MARGIN));
   const y0 = Math.max(0, Math.floor(box.y - box.h * SAMPLE_MARGIN));
   const x1 = Math.min(image.cols, Math.ceil(box.x + box.w * (1 + SAMPLE_MARGIN)));

@@ -1,15 +1,6 @@
-// Distances between L2-normalised embeddings and the nearest enrolled student.
+// The nearest enrolled student to an embedding (the one distance: trackers/embedding-math.ts).
+import { euclidean } from '../trackers/embedding-math.js';
 import type { EnrolledStudent } from './gallery-format.js';
-
-export function euclidean(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    sum += d * d;
-  }
-  return Math.sqrt(sum);
-}
 
 export interface StudentMatch {
   studentId: string;

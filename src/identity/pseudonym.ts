@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** Shorter keys are refused: a guessable key makes pseudonyms reversible by trying ids. */
-export const MIN_KEY_BYTES = 16;
+const MIN_KEY_BYTES = 16;
 
 export class PseudonymKeyError extends Error {
   constructor(file: string, detail: string) {

@@ -8,7 +8,7 @@ import type { CpuLoad, DiskUse, MemoryUse } from './system-probe.js';
 import type { ThrottleState } from './thermal-probe.js';
 
 /** What FrameStats offers (daemon.stats). */
-export interface FrameStatsView {
+interface FrameStatsView {
   readonly processed: number;
   /** Frames dropped because an inference worker died under them. */
   readonly workerDropped: number;
@@ -20,7 +20,7 @@ export interface FrameStatsView {
 export type CaptureStatsView = FrameSourceStats;
 
 /** The part of MqttPublisher.stats() health reports. */
-export interface PublisherStatsView {
+interface PublisherStatsView {
   connected: boolean;
   queueDepth: number;
   droppedState: number;

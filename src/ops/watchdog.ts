@@ -4,7 +4,7 @@
 // systemd restarts the service once WatchdogSec= passes.
 import type { Logger } from '../log/logger.js';
 
-export interface WatchdogTarget {
+interface WatchdogTarget {
   watchdog(): void;
 }
 

@@ -1,6 +1,7 @@
 // What the pipeline remembers between frames: where each face it reported was, and the region its
 // landmarks give for the next frame. Hints name tracks by id; a face reported without an id (a new
-// detection) is found again by box overlap once the tracker has given it one.
+// detection) gets its track's id from the tracker's associations (`nameFaces`). Callers without a
+// tracker (bench variants, tests that make up hints) fall back to finding it by box overlap.
 import type { DETECTOR_MODELS } from '../config/schema.js';
 import { iou } from './detect/nms.js';
 import { type FaceRegion, regionFromBox } from './geometry/face-region.js';
@@ -20,15 +21,17 @@ export const DETECTION_REGION: Record<DetectorModel, { scale: number; shiftY: nu
 export type DetectorModel = (typeof DETECTOR_MODELS)[number];
 
 /** Least IoU between a hint box and a remembered face for them to be the same face. */
-export const HINT_MATCH_IOU = 0.3;
+const HINT_MATCH_IOU = 0.3;
 /**
  * A detection whose centre is within this many face widths of a tracked face is that face.
  * Neighbouring students sit more than a face width apart; a face rarely moves further per frame.
  */
-export const DETECTION_MATCH_DISTANCE = 0.75;
+const DETECTION_MATCH_DISTANCE = 0.75;
 
 export interface RememberedFace {
   trackId?: string;
+  /** Index of the observation reported for it this frame (absent for a face only remembered). */
+  observation?: number;
   /** The box reported for it (landmark box, or detector box when FaceMesh saw no face). */
   box: Box;
   region: FaceRegion;
@@ -40,6 +43,21 @@ export function regionForDetection(box: Box, model: DetectorModel): FaceRegion {
   const { scale, shiftY } = DETECTION_REGION[model];
   const region = regionFromBox(box, scale);
   return { ...region, cyPx: region.cyPx + shiftY * box.h };
+}
+
+/**
+ * The tracker's verdict on this frame's observations: each remembered face takes the id of the track
+ * its observation went to (a new face its new id, a tentative one its confirmed id).
+ */
+export function nameFaces(
+  remembered: RememberedFace[],
+  observed: ReadonlyArray<{ index: number; trackId: string }>,
+): void {
+  const byIndex = new Map(observed.map(({ index, trackId }) => [index, trackId]));
+  for (const face of remembered) {
+    const trackId = face.observation === undefined ? undefined : byIndex.get(face.observation);
+    if (trackId !== undefined) face.trackId = trackId;
+  }
 }
 
 /** The remembered face for a hint: same id, else the best-overlapping face reported without id. */

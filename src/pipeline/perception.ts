@@ -70,16 +70,19 @@ export class Perception implements FrameProcessor {
     );
     const result = await pipeline.process(frame, hints);
     const trackStarted = performance.now();
-    let events: Event[] = classroom.update(result.observations, frame.tMs);
+    // Erasures first: an erased student's counters go before this frame's state is computed.
+    if (identity) this.refreshIdentity(identity, frame.tMs);
+    const update = classroom.update(result.observations, frame.tMs);
+    let events: Event[] = update.events;
+    pipeline.follow(update.associations.observed);
     if (frame.tMs >= this.nextClassMs) {
       events.push({ type: 'class', tMs: frame.tMs, summary: classroom.summary(frame.tMs) });
       this.nextClassMs = frame.tMs + classIntervalMs;
     }
     if (identity) {
-      identity.observeFrame(result.observations, classroom.tracks(), frame.tMs, frame.image);
-      this.refreshIdentity(identity, frame.tMs);
+      identity.observeFrame(result.observations, update.associations, frame.image);
       // Tracker ids become published ids (enrolled or anon-N, pseudonymised when configured).
-      events = identity.relabel(events);
+      events = identity.relabel(events, frame.tMs);
     }
     const first = events[0];
     const faces = first?.type === 'frame' ? first.faces : result.observations.length;

@@ -11,7 +11,13 @@ import type { FaceRef } from './describe/face-crop.js';
 import { FaceDescriber } from './describe/face-describer.js';
 import { FaceDetector } from './detect/face-detector.js';
 import { iou } from './detect/nms.js';
-import { matchDetections, type RememberedFace, recall, regionForDetection } from './face-memory.js';
+import {
+  matchDetections,
+  nameFaces,
+  type RememberedFace,
+  recall,
+  regionForDetection,
+} from './face-memory.js';
 import {
   boxOfPoints,
   type FaceRegion,
@@ -23,18 +29,14 @@ import { eyeOpenness } from './landmarks/eye-openness.js';
 import { FaceLandmarker } from './landmarks/face-landmarker.js';
 import { headPose } from './landmarks/head-pose.js';
 import type { SessionSource } from './models.js';
-import type { Box, Detection, Observation, TrackHint } from './types.js';
-
-export const PIPELINE_STAGES = [
-  'detect',
-  'mesh',
-  'iris',
-  'geometry',
-  'reid',
-  'expression',
-  'total',
-] as const;
-export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+import {
+  type Box,
+  type Detection,
+  type Observation,
+  PIPELINE_STAGES,
+  type PipelineStage,
+  type TrackHint,
+} from './types.js';
 
 export interface PipelineResult {
   observations: Observation[];
@@ -67,7 +69,7 @@ export const MIN_FACE_SCORE = 0.5;
  * puts the face is replaced by the detection's: FaceMesh copes with a face off-centre by a few
  * percent, not by a sixth of the crop.
  */
-export const MAX_REGION_DRIFT = 0.15;
+const MAX_REGION_DRIFT = 0.15;
 
 /** One face to measure this frame. */
 interface Job {
@@ -219,6 +221,7 @@ export class Pipeline {
           wantExpression.push(index);
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
+          observation: index,
           box: observation.box,
           region: regionFromLandmarks(face.points),
           detectorOnly: false,
@@ -232,6 +235,7 @@ export class Pipeline {
         if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
+          observation: index,
           box,
           region: regionForDetection(box, this.options.detection.model),
           detectorOnly: true,
@@ -257,6 +261,14 @@ export class Pipeline {
     await this.describe(frame, observations, wantEmbedding, wantExpression, timingsMs);
     timingsMs.total = performance.now() - start;
     return { observations, detected, timingsMs };
+  }
+
+  /**
+   * The tracker's associations for the observations of the last `process` call: remembered faces
+   * are named by the track each observation went to, so the next frame's hints find them by id.
+   */
+  follow(observed: ReadonlyArray<{ index: number; trackId: string }>): void {
+    nameFaces(this.remembered, observed);
   }
 
   /**
@@ -340,7 +352,7 @@ export class Pipeline {
 }
 
 /** Landmark boxes overlapping this much are one face measured twice. */
-export const DUPLICATE_IOU = 0.5;
+const DUPLICATE_IOU = 0.5;
 
 function isDuplicate(box: Box, kept: Box[]): boolean {
   return kept.some((other) => iou(box, other) > DUPLICATE_IOU);

@@ -65,3 +65,15 @@ export interface TrackHint {
   /** The tracker wants a fresh expression for this track. */
   needsExpression: boolean;
 }
+
+/** The stages the pipeline times per frame (health reports them; the trackers add 'track'). */
+export const PIPELINE_STAGES = [
+  'detect',
+  'mesh',
+  'iris',
+  'geometry',
+  'reid',
+  'expression',
+  'total',
+] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];

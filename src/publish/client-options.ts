@@ -5,7 +5,7 @@ import type { IClientOptions } from 'mqtt';
 import type { Config } from '../config/schema.js';
 
 /** Largest packet we accept from the broker: commands are tiny, so a flood cannot cost memory. */
-export const MAX_INCOMING_PACKET_BYTES = 16 * 1024;
+const MAX_INCOMING_PACKET_BYTES = 16 * 1024;
 
 export interface ClientOptionsInput {
   mqtt: Config['mqtt'];
@@ -14,7 +14,7 @@ export interface ClientOptionsInput {
   will: { topic: string; payload: string };
 }
 
-export class MqttConfigError extends Error {
+class MqttConfigError extends Error {
   constructor(key: string, problem: string) {
     super(`${key}: ${problem}`);
     this.name = 'MqttConfigError';

@@ -70,7 +70,7 @@ export const COMMAND_REQUEST_SCHEMA = {
   additionalProperties: false,
 } as const;
 
-export const MAX_REQUEST_BYTES = 1024;
+const MAX_REQUEST_BYTES = 1024;
 
 export interface CommandRouterOptions {
   /** Absent until the daemon serves commands (see serve()): requests get 'unavailable'. */

@@ -141,13 +141,6 @@ export class DiskQueue {
     }
   }
 
-  /** Every in-flight message becomes eligible again (new client after a restart of the link). */
-  releaseAll(): void {
-    for (const lane of this.lanes.values())
-      for (const entry of lane.values()) entry.inflight = false;
-    this.inflightCount = 0;
-  }
-
   /** The broker refused the message (error reason code): retrying cannot help. */
   reject(seq: number): void {
     if (this.remove(seq)) {
@@ -165,11 +158,6 @@ export class DiskQueue {
       corrupt: this.corrupt,
       lastSeq: this.lastSeqValue,
     };
-  }
-
-  /** Forces everything written so far to the disk. */
-  sync(): void {
-    this.journal.sync();
   }
 
   close(): void {

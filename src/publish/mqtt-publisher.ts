@@ -3,7 +3,7 @@
 // latest value only. The broker may be away for hours: nothing here blocks or throws on that.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
+import type { ClassSummary, Event, EventOf, StudentSignals } from '../events/types.js';
 import { CommandChannel } from './command-channel.js';
 import { type CommandHandler, CommandRouter } from './commands.js';
 import { DiskQueue } from './disk-queue.js';
@@ -21,6 +21,23 @@ export type { MqttPublisherOptions, PublisherStats } from './types.js';
 const TICK_MS = 500;
 const COMMAND_TIMEOUT_MS = 15_000;
 const STOP_FLUSH_MS = 3000;
+
+/** The final `present: false` of an erased student's old id carries no value of theirs. */
+const ERASED_SIGNALS: StudentSignals = {
+  blinks: 0,
+  blinkRatePerMin: 0,
+  perclos: 0,
+  eyesClosedMs: 0,
+  turns: 0,
+  turnsInWindow: 0,
+  yawDeg: 0,
+  pitchDeg: 0,
+  rollDeg: 0,
+  expression: 'neutral',
+  expressionConfidence: 0,
+  tired: false,
+  lookingAround: false,
+};
 
 export class MqttPublisher {
   private readonly options: MqttPublisherOptions;
@@ -169,10 +186,10 @@ export class MqttPublisher {
         this.setCamera(event.camera, event.reason);
         return;
       case 'track':
-        if (event.change === 'expired') {
-          const last = this.states.remove(event.track);
-          if (last) this.sendState(event.track, last, wallMs, false);
-        }
+        if (event.change === 'expired') this.endStudent(event.track, wallMs);
+        return;
+      case 'identity':
+        this.changeId(event, wallMs);
         return;
       case 'frame':
       case 'blink':
@@ -244,8 +261,10 @@ export class MqttPublisher {
 
   private tick(): void {
     const nowMs = this.now();
-    for (const { student, signals, present } of this.states.due(nowMs))
+    for (const { student, signals, present } of this.states.due(nowMs)) {
+      if (!present) this.alerts.forget(student);
       this.sendState(student, signals, nowMs, present);
+    }
     const classMs = this.options.mqtt.classIntervalS * 1000;
     if (this.latestClass && nowMs - this.lastClassMs >= classMs) {
       this.lastClassMs = nowMs;
@@ -255,6 +274,30 @@ export class MqttPublisher {
         this.payloads.classSummary(nowMs, this.latestClass),
       );
     }
+  }
+
+  /** The id is gone for good: one final `present: false` (when it was reported), then silence. */
+  private endStudent(
+    student: string,
+    wallMs: number,
+    final?: StudentSignals,
+  ): StudentSignals | undefined {
+    const last = this.states.remove(student);
+    this.alerts.forget(student);
+    if (last) this.sendState(student, final ?? last, wallMs, false);
+    return last;
+  }
+
+  /**
+   * A track's published id changed. The old id ends now. A recognised or unrecognised track goes
+   * on at once under its new id with the same signals; an erased student's last message repeats
+   * none of their values (the trackers start them afresh and report the new id themselves).
+   */
+  private changeId(event: EventOf<'identity'>, wallMs: number): void {
+    const erased = event.reason === 'erased';
+    const last = this.endStudent(event.from, wallMs, erased ? ERASED_SIGNALS : undefined);
+    if (last && !erased && this.states.offer(event.to, last, wallMs))
+      this.sendState(event.to, last, wallMs, true);
   }
 
   private sendState(student: string, signals: StudentSignals, wallMs: number, present: boolean) {

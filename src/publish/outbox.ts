@@ -6,7 +6,7 @@ import type { Payload } from './payloads.js';
 import type { PrivacyGuard } from './privacy-guard.js';
 
 /** Room left in the size check for the seq added after it ("seq":9007199254740991,). */
-export const SEQ_BYTES = 26;
+const SEQ_BYTES = 26;
 
 export interface Routing {
   responseTopic?: string;

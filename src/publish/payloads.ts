@@ -7,7 +7,7 @@ import type { AlertKind, ClassSummary, EventOf, StudentSignals } from '../events
 export type CameraState = EventOf<'status'>['camera'];
 
 /** Bumped on any incompatible change of a payload; documented in docs/asyncapi.yaml. */
-export const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 1;
 
 export interface Envelope {
   v: number;

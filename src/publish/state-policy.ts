@@ -104,6 +104,8 @@ export class StatePolicy {
   }
 }
 
+const STUDENT_ALERTS: readonly AlertKind[] = ['tired', 'looking-around'];
+
 /**
  * Alert cool-down on top of the trackers' own: one alert per kind and student (or camera) per
  * `cooldownMs`. A camera-recovered is only published when its camera-lost was, so a flapping camera
@@ -135,5 +137,15 @@ export class AlertGate {
     this.lastMs.set(key, nowMs);
     if (alert === 'camera-lost') this.cameraLostPublished = true;
     return true;
+  }
+
+  /** The student's id is gone for good (expired, erased, relabelled): drop their cool-downs. */
+  forget(student: string): void {
+    for (const alert of STUDENT_ALERTS) this.lastMs.delete(`${alert}|${student}`);
+  }
+
+  /** Cool-down entries held (students with a recent alert, and the camera). */
+  get size(): number {
+    return this.lastMs.size;
   }
 }

@@ -6,7 +6,7 @@ export const COMMAND_NAMES = ['start', 'stop', 'reset', 'reload', 'snapshot', 's
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Replies to requests whose name is not a plain word go here, never to a topic built from junk. */
-export const INVALID_COMMAND_NAME = '_invalid';
+const INVALID_COMMAND_NAME = '_invalid';
 
 const COMMAND_NAME_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 

@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import type { ReloadResult } from '../publish/commands.js';
 
 /** Sections a reload cannot apply to a running daemon. */
-export const RESTART_SECTIONS = [
+const RESTART_SECTIONS = [
   'device',
   'models',
   'mqtt',

@@ -11,7 +11,7 @@ const MAX_PREDICT_MS = 1000;
 /** A swap is applied only when it improves the summed embedding distance by at least this much. */
 const SWAP_MARGIN = 0.1;
 
-export interface Match {
+interface Match {
   record: TrackRecord;
   observation: Observation;
 }

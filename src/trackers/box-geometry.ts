@@ -12,7 +12,7 @@ export interface Velocity {
 
 export const ZERO_VELOCITY: Velocity = { vxPxPerMs: 0, vyPxPerMs: 0 };
 
-export function centre(box: Box): { x: number; y: number } {
+function centre(box: Box): { x: number; y: number } {
   return { x: box.x + box.w / 2, y: box.y + box.h / 2 };
 }
 

@@ -1,14 +1,14 @@
 // The façade the daemon uses: one call per frame turns observations into events, and read-only
 // views answer the publisher's and the commands' questions.
 import type { Config } from '../config/schema.js';
-import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
+import type { ClassSummary, Event } from '../events/types.js';
 import {
   EXPRESSIONS,
   type Expression,
   type Observation,
   type TrackHint,
 } from '../pipeline/types.js';
-import { EmbeddingTracker, type TrackView } from './embedding-tracker.js';
+import { EmbeddingTracker, type TrackAssociations, type TrackView } from './embedding-tracker.js';
 import { StudentState } from './student-state.js';
 
 export interface ClassroomOptions {
@@ -18,13 +18,17 @@ export interface ClassroomOptions {
   expression: Config['expression'];
 }
 
+export interface ClassroomUpdate {
+  events: Event[];
+  associations: TrackAssociations;
+}
+
 export class Classroom {
   private readonly options: ClassroomOptions;
   private readonly tracker: EmbeddingTracker;
   private readonly students = new Map<string, StudentState>();
   /** Last published change key per student: state events only when it changes. */
   private readonly published = new Map<string, string>();
-  private nowMs = 0;
 
   constructor(options: ClassroomOptions) {
     this.options = options;
@@ -34,10 +38,12 @@ export class Classroom {
     });
   }
 
-  /** One frame: frame, track, blink, turn, alert and (changed) state events, in that order. */
-  update(observations: readonly Observation[], tMs: number): Event[] {
-    this.nowMs = tMs;
-    const { events: trackEvents, matches } = this.tracker.update(observations, tMs);
+  /**
+   * One frame: frame, track, blink, turn, alert and (changed) state events, in that order, and
+   * which observation went to which track (identity and the pipeline's face memory follow these).
+   */
+  update(observations: readonly Observation[], tMs: number): ClassroomUpdate {
+    const { events: trackEvents, matches, associations } = this.tracker.update(observations, tMs);
     const events: Event[] = [{ type: 'frame', tMs, faces: matches.length }];
     for (const event of trackEvents) {
       events.push(event);
@@ -60,16 +66,11 @@ export class Classroom {
       this.published.set(student.trackId, key);
       events.push({ type: 'state', tMs, track: student.trackId, signals: student.signals(tMs) });
     }
-    return events;
+    return { events, associations };
   }
 
   hints(tMs: number): TrackHint[] {
     return this.tracker.hints(tMs);
-  }
-
-  /** Current signals of a student, or undefined for an unknown (or expired) track. */
-  signals(trackId: string): StudentSignals | undefined {
-    return this.students.get(trackId)?.signals(this.nowMs);
   }
 
   summary(tMs: number): ClassSummary {
@@ -114,6 +115,11 @@ export class Classroom {
 
   tracks(): readonly Readonly<TrackView>[] {
     return this.tracker.tracks();
+  }
+
+  /** Students held (one per confirmed track, live or lost): for tests that check nothing leaks. */
+  get size(): number {
+    return this.students.size;
   }
 
   private newStudent(trackId: string): StudentState {

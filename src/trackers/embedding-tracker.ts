@@ -29,10 +29,35 @@ export interface TrackView {
   lost: boolean;
 }
 
+/**
+ * What one update did with the observations and the tracks, so that whoever keeps per-track state
+ * (identity, the pipeline's face memory, the publisher) follows the tracker instead of guessing.
+ */
+export interface TrackAssociations {
+  /**
+   * Observation index → the track it went to, by its id after this update. `confirmed` is false for
+   * a tentative (pending-N) track; an observation dropped as a duplicate of a seen face is absent.
+   */
+  observed: Array<{ index: number; trackId: string; confirmed: boolean }>;
+  /** Tracks confirmed in this update (new anon-N ids). */
+  born: string[];
+  lost: string[];
+  /** Lost tracks that came back (by embedding) under their old id. */
+  reidentified: string[];
+  /** A tentative id that became a confirmed one: a new anon-N, or a returning track's id. */
+  renamed: Array<{ from: string; to: string }>;
+  /**
+   * Ids that will never be seen again: expired tracks, tentative faces dropped as false detections
+   * and renamed tentative ids. Per-track state keyed by them can go.
+   */
+  ended: string[];
+}
+
 export interface TrackerUpdate {
   events: EventOf<'track'>[];
   /** The observation attributed to each confirmed track seen in this update. */
   matches: Array<{ trackId: string; observation: Observation }>;
+  associations: TrackAssociations;
 }
 
 export class EmbeddingTracker {
@@ -49,24 +74,44 @@ export class EmbeddingTracker {
 
   update(observations: readonly Observation[], tMs: number): TrackerUpdate {
     const events: EventOf<'track'>[] = [];
+    const ended: string[] = [];
+    const renamed: TrackAssociations['renamed'] = [];
     for (const record of this.records) record.current = undefined;
     // Time may have passed without updates: a face unseen for lostAfterMs must not be continued by
     // whatever now stands where it was predicted; it can only come back through its embedding.
-    this.markLost(tMs, events);
+    this.markLost(tMs, events, ended);
     const live = this.records.filter((record) => !record.lost);
 
     const association = associate(live, observations, tMs, this.tracking);
     for (const { record, observation } of association.matches) this.apply(record, observation, tMs);
     for (const record of live) if (!record.current) record.missed += 1;
     this.addTentative(association, tMs);
-    this.resolveTentative(tMs, events);
+    this.resolveTentative(tMs, events, renamed);
     this.markOverlaps();
     this.expire(tMs, events);
 
     const matches = this.records
       .filter((record) => record.confirmed && record.current)
       .map((record) => ({ trackId: record.id, observation: record.current as Observation }));
-    return { events, matches };
+    const indexOf = new Map(observations.map((observation, index) => [observation, index]));
+    const observed: TrackAssociations['observed'] = [];
+    for (const record of this.records) {
+      const index = record.current && indexOf.get(record.current);
+      if (index !== undefined)
+        observed.push({ index, trackId: record.id, confirmed: record.confirmed });
+    }
+    const changed = (change: EventOf<'track'>['change']) =>
+      events.filter((event) => event.change === change).map((event) => event.track);
+    ended.push(...renamed.map((r) => r.from), ...changed('expired'));
+    const associations: TrackAssociations = {
+      observed,
+      born: changed('born'),
+      lost: changed('lost'),
+      reidentified: changed('reidentified'),
+      renamed,
+      ended,
+    };
+    return { events, matches, associations };
   }
 
   hints(tMs: number): TrackHint[] {
@@ -137,12 +182,13 @@ export class EmbeddingTracker {
     }
   }
 
-  private markLost(tMs: number, events: EventOf<'track'>[]): void {
+  private markLost(tMs: number, events: EventOf<'track'>[], ended: string[]): void {
     for (const record of this.records) {
       if (record.lost || tMs - record.lastSeenMs < this.tracking.lostAfterMs) continue;
       if (!record.confirmed) {
         // A tentative face that vanished before getting an id was most likely a false detection.
         this.records = this.records.filter((other) => other !== record);
+        ended.push(record.id);
         continue;
       }
       record.lost = true;
@@ -163,7 +209,11 @@ export class EmbeddingTracker {
   }
 
   /** Tentative tracks with an embedding either take a missing track's id back or get a new one. */
-  private resolveTentative(tMs: number, events: EventOf<'track'>[]): void {
+  private resolveTentative(
+    tMs: number,
+    events: EventOf<'track'>[],
+    renamed: TrackAssociations['renamed'],
+  ): void {
     const tentative = this.records.filter((record) => !record.confirmed && record.current);
     const absent = this.records.filter(
       (record) => record.confirmed && !record.current && record.gallery.size > 0,
@@ -185,13 +235,16 @@ export class EmbeddingTracker {
       returning.embeddingMs = tMs;
       returning.expressionMs = newcomer.expressionMs ?? returning.expressionMs;
       this.records = this.records.filter((record) => record !== newcomer);
+      renamed.push({ from: newcomer.id, to: returning.id });
       if (wasLost) events.push({ type: 'track', tMs, track: returning.id, change: 'reidentified' });
     }
     for (const record of this.records) {
       if (record.confirmed || !record.current) continue;
       if (record.gallery.size === 0 && tMs - record.bornMs < this.tracking.tentativeMaxMs) continue;
       record.confirmed = true;
+      const from = record.id;
       record.id = `anon-${this.nextAnon++}`;
+      renamed.push({ from, to: record.id });
       events.push({ type: 'track', tMs, track: record.id, change: 'born' });
     }
   }

@@ -40,7 +40,7 @@ export class OpenEyeBaseline {
   }
 }
 
-export function percentile(values: readonly number[], share = PERCENTILE): number {
+function percentile(values: readonly number[], share = PERCENTILE): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.max(0, Math.round(share * (sorted.length - 1))));
   return sorted[index] ?? 0;

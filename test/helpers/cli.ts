@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
-export const BIN = join(ROOT, 'bin/classpulse');
+const BIN = join(ROOT, 'bin/classpulse');
 
 export interface CliResult {
   code: number | null;

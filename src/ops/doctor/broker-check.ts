@@ -13,7 +13,7 @@ export interface BrokerCheckOptions {
 }
 
 /** The URL with any user:password@ removed, for printing. */
-export function safeUrl(url: string): string {
+function safeUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//');
 }
 

@@ -1,5 +1,5 @@
 // One row of `classpulse doctor`, and the timeout every check runs under.
-export type CheckStatus = 'ok' | 'warn' | 'FAIL';
+type CheckStatus = 'ok' | 'warn' | 'FAIL';
 
 export interface CheckResult {
   check: string;
@@ -7,7 +7,7 @@ export interface CheckResult {
   detail: string;
 }
 
-export class CheckTimeoutError extends Error {
+class CheckTimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what} did not answer within ${(ms / 1000).toFixed(1)} s`);
     this.name = 'CheckTimeoutError';

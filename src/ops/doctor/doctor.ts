@@ -17,7 +17,7 @@ export interface DoctorTimeouts {
   clockMs: number;
 }
 
-export const DEFAULT_DOCTOR_TIMEOUTS: DoctorTimeouts = {
+const DEFAULT_DOCTOR_TIMEOUTS: DoctorTimeouts = {
   cameraMs: 10_000,
   modelMs: 60_000,
   brokerMs: 10_000,

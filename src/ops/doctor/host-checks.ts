@@ -8,8 +8,8 @@ import type { CheckResult } from './check-result.js';
 import { errorText } from './check-result.js';
 
 /** Below this much free space the disk queue cannot ride out a long broker outage. */
-export const DISK_FAIL_MB = 100;
-export const DISK_WARN_MB = 1024;
+const DISK_FAIL_MB = 100;
+const DISK_WARN_MB = 1024;
 
 export async function checkDisk(stateDir: string): Promise<CheckResult> {
   const check = 'disk';

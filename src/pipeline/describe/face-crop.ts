@@ -8,7 +8,7 @@ import { VTX68 } from '../landmarks/mesh-indices.js';
 import type { Box } from '../types.js';
 
 /** face-api's alignMinBbox padding (share of the box added in total per axis). */
-export const FACE_BOX_PADDING = 0.2;
+const FACE_BOX_PADDING = 0.2;
 
 /** Map from frame pixels into an upright `outPx` square face crop. */
 export function alignedFaceCrop(xyz: Float32Array, outPx: number): Affine {

@@ -3,14 +3,15 @@
 // in one batch when the model's batch dimension is free, one by one otherwise.
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
+import { normalised } from '../../trackers/embedding-math.js';
 import type { Affine } from '../geometry/affine.js';
 import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
 import { splitEvenly } from '../inference/batches.js';
 import { fixedBatch, type ModelSession, type SessionSource } from '../models.js';
 import { type FaceRef, faceCrop } from './face-crop.js';
 
-export const EMBEDDING_INPUT_PX = 150;
-export const EXPRESSION_INPUT_PX = 112;
+const EMBEDDING_INPUT_PX = 150;
+const EXPRESSION_INPUT_PX = 112;
 
 export interface FaceDescriberOptions {
   models: SessionSource;
@@ -48,7 +49,7 @@ export class FaceDescriber {
     const session = this.embedding;
     if (!session) throw new Error('FaceDescriber.embed() before init()');
     const out = await this.runBatched(session, image, faces, EMBEDDING_INPUT_PX, 'embedding');
-    return out.map(l2Normalise);
+    return out.map(normalised);
   }
 
   /** Probabilities in EXPRESSIONS order per face. */
@@ -111,11 +112,4 @@ export class FaceDescriber {
     const width = data.length / batch;
     return chunk.map((_, i) => data.slice(i * width, (i + 1) * width));
   }
-}
-
-export function l2Normalise(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (const x of v) sum += x * x;
-  const norm = Math.sqrt(sum);
-  return norm > 0 ? v.map((x) => x / norm) : v;
 }

@@ -6,7 +6,7 @@
 import type { Box } from '../types.js';
 
 /** Overlap between neighbouring tiles, as a share of a tile: a face up to this size is whole in one. */
-export const TILE_OVERLAP = 0.25;
+const TILE_OVERLAP = 0.25;
 
 /** The whole frame, then the tiles: all of them, or only those of row `onlyRow`. */
 export function detectionWindows(

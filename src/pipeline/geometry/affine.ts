@@ -17,8 +17,6 @@ export interface Point2 {
   y: number;
 }
 
-export const IDENTITY: Affine = { a: 1, b: 0, c: 0, d: 1, tx: 0, ty: 0 };
-
 export function applyAffine(m: Affine, p: Point2): Point2 {
   return { x: m.a * p.x + m.b * p.y + m.tx, y: m.c * p.x + m.d * p.y + m.ty };
 }

@@ -18,10 +18,10 @@ export interface FaceRegion {
 /** MediaPipe's face_landmarks_to_roi scale. */
 export const LANDMARK_REGION_SCALE = 1.5;
 /** FaceMesh's own eye-corner landmarks that define the roll of the region. */
-export const ROLL_FROM_INDEX = 33;
-export const ROLL_TO_INDEX = 263;
+const ROLL_FROM_INDEX = 33;
+const ROLL_TO_INDEX = 263;
 /** The 468 mesh points; iris centres appended after them are not used for the region. */
-export const MESH_POINTS = 468;
+const MESH_POINTS = 468;
 
 /** Map from frame pixels into an `outPx`×`outPx` upright crop of `region`. */
 export function regionToCrop(region: FaceRegion, outPx: number): Affine {

@@ -14,7 +14,7 @@ export const UNIT_0_1: Normalisation = { scale: 1 / 255, offset: 0 };
 export const SIGNED_1: Normalisation = { scale: 1 / 127.5, offset: -1 };
 
 /** Warp `image` by `frameToInput` into a `widthPx`×`heightPx` BGR Mat (black outside the frame). */
-export function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: number): Mat {
+function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: number): Mat {
   const m = new cv.Mat(affineRows(frameToInput), cv.CV_64F);
   return image.warpAffine(
     m,
@@ -29,12 +29,7 @@ export function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heig
  * Write a BGR 8-bit crop as RGB planes into `target` at batch slot `slot` (NCHW). The target is
  * shared across a batch so faces go to the model in one call.
  */
-export function writeNchw(
-  crop: Mat,
-  target: Float32Array,
-  slot: number,
-  norm: Normalisation,
-): void {
+function writeNchw(crop: Mat, target: Float32Array, slot: number, norm: Normalisation): void {
   const plane = crop.rows * crop.cols;
   const data = crop.getData();
   const base = slot * 3 * plane;

@@ -17,7 +17,7 @@ export type RunTask =
   | { kind: 'run'; model: string; feeds: Record<string, TensorData> }
   | { kind: 'describe'; model: string };
 
-export interface InputMetadata {
+interface InputMetadata {
   name: string;
   isTensor: boolean;
   shape?: Array<number | string>;

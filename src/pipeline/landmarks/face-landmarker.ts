@@ -11,8 +11,8 @@ import type { ModelSession, SessionSource } from '../models.js';
 import { eyeBox, eyeBoxToInput, eyePointsToCrop, mergeIris } from './iris-refine.js';
 import { IRIS_MODEL_POINTS, MESH_POINT_COUNT } from './mesh-indices.js';
 
-export const MESH_INPUT_PX = 192;
-export const IRIS_INPUT_PX = 64;
+const MESH_INPUT_PX = 192;
+const IRIS_INPUT_PX = 64;
 
 export interface FaceLandmarks {
   region: FaceRegion;

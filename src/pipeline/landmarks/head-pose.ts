@@ -5,7 +5,7 @@
 import type { HeadPose } from '../types.js';
 
 /** Landmarks used: outer eye corners, nose tip, mouth corners (MediaPipe numbering). */
-export const POSE_POINTS = {
+const POSE_POINTS = {
   eyeLeftImage: 33,
   eyeRightImage: 263,
   noseTip: 1,

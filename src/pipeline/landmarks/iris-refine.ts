@@ -17,9 +17,9 @@ import {
 } from './mesh-indices.js';
 
 /** human's default enlargement of the eye-corner box. */
-export const EYE_BOX_SCALE = 2.3;
+const EYE_BOX_SCALE = 2.3;
 /** Eye-corner depth difference (crop units) beyond which only the nearer eye's lids are merged. */
-export const FRONTAL_DEPTH_DIFF = 30;
+const FRONTAL_DEPTH_DIFF = 30;
 
 export interface EyeBox {
   side: EyeSide;

@@ -37,7 +37,9 @@ async function blinkFrames(
     const tMs = (seq * 1000) / fps;
     const frame = { seq, tMs, width: image.cols, height: image.rows, image };
     const result = await pipeline.process(frame, room.hints(tMs));
-    for (const event of room.update(result.observations, tMs)) {
+    const { events, associations } = room.update(result.observations, tMs);
+    pipeline.follow(associations.observed);
+    for (const event of events) {
       if (event.type === 'blink') {
         found.push({
           from: Math.round((event.startMs * fps) / 1000),

@@ -11,7 +11,7 @@ import type { Config } from '../../../src/config/schema.js';
 import type { CommandHandler, ReloadResult } from '../../../src/publish/commands.js';
 import { MqttPublisher, type MqttPublisherOptions } from '../../../src/publish/mqtt-publisher.js';
 
-export const SCHEMA_DIR = resolve(import.meta.dirname, '../../../docs/schemas');
+const SCHEMA_DIR = resolve(import.meta.dirname, '../../../docs/schemas');
 
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `classpulse-${prefix}-`));

