@@ -45,8 +45,11 @@ async function resources(): Promise<Record<string, number>> {
     await sleep(10);
   }
   const kinds = new Set(samples.flatMap((counts) => Object.keys(counts)));
+  // A kind absent from any sample is not held: leave it out rather than list it as 0.
   return Object.fromEntries(
-    [...kinds].map((kind) => [kind, Math.min(...samples.map((counts) => counts[kind] ?? 0))]),
+    [...kinds]
+      .map((kind) => [kind, Math.min(...samples.map((counts) => counts[kind] ?? 0))] as const)
+      .filter(([, least]) => least > 0),
   );
 }
 
