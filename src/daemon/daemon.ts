@@ -46,7 +46,15 @@ export class Daemon {
   private sessionAbort: AbortController | undefined;
   private captureWanted = true;
   private wake: (() => void) | undefined;
-  private sourceStartEpochMs = Date.now();
+  /** Wall clock at the first capture session's start: frame time 0. */
+  private epochMs = Date.now();
+  private sessions = 0;
+  /**
+   * Added to a session's frame times, which start at 0 with every new source: frame time runs on
+   * across stop/start and reload, so trackers and perception's timers never see it go back.
+   */
+  private sessionOffsetMs = 0;
+  private lastTMs = 0;
   private snapshotWaiters: Array<{ resolve: (path: string) => void; reject: (e: Error) => void }> =
     [];
   /** The knobs adaptation last chose; a processor swapped in by reload starts with them. */
@@ -84,7 +92,13 @@ export class Daemon {
       this.sessionAbort = session;
       const stopSession = () => session.abort(signal.reason);
       signal.addEventListener('abort', stopSession, { once: true });
-      this.sourceStartEpochMs = Date.now();
+      if (this.sessions === 0) this.epochMs = Date.now();
+      else {
+        this.sessionOffsetMs = Math.max(Date.now() - this.epochMs, this.lastTMs + 1);
+        // The publisher forgot every student when the camera closed: report them afresh.
+        this.options.processor?.resume();
+      }
+      this.sessions += 1;
       try {
         for await (const frame of this.source.frames(session.signal)) {
           await this.handle(frame);
@@ -112,8 +126,11 @@ export class Daemon {
     });
   }
 
-  private async handle(frame: Frame): Promise<void> {
+  private async handle(sourced: Frame): Promise<void> {
     const { processor, sink, gate } = this.options;
+    const frame =
+      this.sessionOffsetMs === 0 ? sourced : { ...sourced, tMs: sourced.tMs + this.sessionOffsetMs };
+    this.lastTMs = frame.tMs;
     try {
       if (!processor) {
         this.stats.record({ total: 0 }, 0);
@@ -141,7 +158,7 @@ export class Daemon {
         // The processor that made this frame may have been replaced meanwhile (reload).
         this.options.processor?.adapt(this.knobs);
       }
-      const wallMs = this.sourceStartEpochMs + frame.tMs;
+      const wallMs = this.epochMs + frame.tMs;
       for (const event of result.events) sink.publish(event, wallMs);
       if (this.snapshotWaiters.length > 0) await this.snapshot(frame, processor, wallMs);
     } finally {
@@ -181,7 +198,7 @@ export class Daemon {
   private onCameraState(state: CameraState, reason?: string): void {
     const { sink } = this.options;
     sink.setCamera(state, reason);
-    const tMs = Date.now() - this.sourceStartEpochMs;
+    const tMs = Date.now() - this.epochMs;
     if (state === 'lost') {
       sink.publish(
         { type: 'alert', tMs, alert: 'camera-lost', reason: reason ?? 'camera lost' },

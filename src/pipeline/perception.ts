@@ -30,6 +30,8 @@ export interface FrameProcessor {
   reset(): void;
   /** Adaptation under load: fewer expressions first, then a slower detection cadence. */
   adapt(knobs: PerceptionKnobs): void;
+  /** Capture starts again after a stop or reload: report every student afresh. */
+  resume(): void;
 }
 
 export interface PerceptionOptions {
@@ -149,5 +151,9 @@ export class Perception implements FrameProcessor {
 
   reset(): void {
     this.options.classroom.reset();
+  }
+
+  resume(): void {
+    this.options.classroom.resync();
   }
 }

@@ -69,6 +69,11 @@ export class Classroom {
     return { events, associations };
   }
 
+  /** Forget what was last reported: every observed student's state goes out on the next frame. */
+  resync(): void {
+    this.published.clear();
+  }
+
   hints(tMs: number): TrackHint[] {
     return this.tracker.hints(tMs);
   }

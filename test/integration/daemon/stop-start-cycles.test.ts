@@ -9,6 +9,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import type { EventSink } from '../../../src/daemon/event-sink.js';
 import { silentLogger } from '../../../src/log/logger.js';
+import type { FrameProcessor } from '../../../src/pipeline/perception.js';
 import { tempDir } from '../publish/support.js';
 
 const CLIP = join(
@@ -104,5 +105,55 @@ describe('Daemon stop/start', () => {
     shutdown.abort(new Error('test over'));
     expect(await running).toBe('signal');
     expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('keeps frame time running across stop/start and reports every student afresh after', async () => {
+    const { config } = loadConfig({
+      file: '/dev/null',
+      env: {
+        CLASSPULSE_CAMERA_SOURCE: CLIP,
+        CLASSPULSE_CAMERA_ON_END: 'loop',
+        CLASSPULSE_DEVICE_STATE_DIR: state.dir,
+      },
+    });
+    const frameTimes: number[] = [];
+    let resumed = 0;
+    const processor: FrameProcessor = {
+      async process(frame) {
+        frameTimes.push(frame.tMs);
+        return { events: [], faces: 0, timingsMs: {} };
+      },
+      boxes: () => [],
+      reset: () => undefined,
+      adapt: () => undefined,
+      resume: () => {
+        resumed += 1;
+      },
+    };
+    const daemon = new Daemon({
+      config,
+      logger: silentLogger(),
+      sink: nullSink,
+      processor,
+      paced: false,
+      budget: false,
+    });
+    const shutdown = new AbortController();
+    const running = daemon.run(shutdown.signal);
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const before = frameTimes.length;
+      await until('frames', () => frameTimes.length > before + 5);
+      daemon.stopCapture();
+      await until('capture stopped', () => daemon.captureStats().state === 'stopped');
+      daemon.startCapture();
+    }
+    await until('frames after the last start', () => resumed === 3 && frameTimes.length > 0);
+    shutdown.abort(new Error('test over'));
+    await running;
+    expect(resumed).toBe(3);
+    // Each new source starts its own clock at 0; the daemon's frame time never goes back.
+    for (let i = 1; i < frameTimes.length; i++) {
+      expect(frameTimes[i]).toBeGreaterThan(frameTimes[i - 1] ?? 0);
+    }
   });
 });

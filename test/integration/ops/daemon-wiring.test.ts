@@ -75,6 +75,7 @@ describe('OpsRuntime on the daemon loop', () => {
       },
       boxes: () => [],
       reset: () => undefined,
+      resume: () => undefined,
       adapt: (next) => {
         knobs = next;
       },

@@ -119,6 +119,7 @@ describe('Daemon with a failing inference worker', () => {
       },
       boxes: () => [],
       reset: () => undefined,
+      resume: () => undefined,
       adapt: () => undefined,
     };
     const sink: EventSink = {

@@ -81,6 +81,25 @@ describe('Classroom', () => {
     expect(lastState(events, 'anon-1')?.blinks).toBe(15);
   });
 
+  it('re-sends every observed state after resync (capture started again)', () => {
+    const room = classroom();
+    drive(room, [calm('ann', 100), calm('bob', 300)], 0, 1000);
+    // Nothing changed: no state on the next frames.
+    expect(
+      drive(room, [calm('ann', 100), calm('bob', 300)], 1000, 1300).filter(
+        (e) => e.type === 'state',
+      ),
+    ).toEqual([]);
+    room.resync();
+    const again = drive(room, [calm('ann', 100), calm('bob', 300)], 1300, 1400);
+    expect(
+      again
+        .filter((e) => e.type === 'state')
+        .map((e) => e.type === 'state' && e.track)
+        .sort(),
+    ).toEqual(['anon-1', 'anon-2']);
+  });
+
   it('sends a state event when the pose bucket changes', () => {
     const room = classroom();
     const turning: Student = {
