@@ -129,7 +129,9 @@ export class Daemon {
   private async handle(sourced: Frame): Promise<void> {
     const { processor, sink, gate } = this.options;
     const frame =
-      this.sessionOffsetMs === 0 ? sourced : { ...sourced, tMs: sourced.tMs + this.sessionOffsetMs };
+      this.sessionOffsetMs === 0
+        ? sourced
+        : { ...sourced, tMs: sourced.tMs + this.sessionOffsetMs };
     this.lastTMs = frame.tMs;
     try {
       if (!processor) {
