@@ -8,12 +8,9 @@ import { RAW_0_255, SIGNED_1, warpInto } from '../image/warp-tensor.js';
 import type { InferenceSession, SessionSource } from '../models.js';
 import type { Box, Detection } from '../types.js';
 import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
-import { nonMaxSuppression } from './nms.js';
+import { CONTAINED_SHARE, nonMaxSuppression } from './nms.js';
 import { decodeNormalisedBoxes } from './ssd-decode.js';
-import { detectionWindows } from './tiles.js';
-
-/** A face cut by a tile edge is mostly inside the whole face's box: drop it (share of its area). */
-const CONTAINED_SHARE = 0.7;
+import { detectionRounds, detectionWindows } from './tiles.js';
 
 export interface FaceDetectorOptions {
   detection: Config['detection'];
@@ -47,10 +44,13 @@ export class FaceDetector {
    */
   async detect(image: Mat, options: { allTiles?: boolean } = {}): Promise<Detection[]> {
     const { detection } = this.options;
+    // Tiles undo the shrinking of a large frame into the input; a frame that is not shrunk (a
+    // 400×300 webcam into SSD's 512) already shows its faces at full resolution.
+    const tiles = Math.max(image.cols, image.rows) > this.inputPx ? detection.tiles : 1;
     const row = options.allTiles ? undefined : this.nextRow;
-    this.nextRow = (this.nextRow + 1) % Math.max(1, detection.tiles);
+    this.nextRow = (this.nextRow + 1) % detectionRounds(image.cols, image.rows, tiles);
     const all: Detection[] = [];
-    for (const window of detectionWindows(image.cols, image.rows, detection.tiles, row)) {
+    for (const window of detectionWindows(image.cols, image.rows, tiles, row)) {
       all.push(...(await this.detectWindow(image, window)));
     }
     return nonMaxSuppression(
