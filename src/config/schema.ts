@@ -98,7 +98,13 @@ export const schema = {
   },
   detection: {
     model: leaf(oneOf(DETECTOR_MODELS), 'ssd-mobilenetv1', 'Face detector model.'),
-    minScore: leaf(numIn(0.05, 0.99), 0.5, 'Detections below this confidence are ignored.'),
+    minScore: leaf(
+      numIn(0.05, 0.99),
+      0.4,
+      'Detections below this confidence are ignored. 0.4 rather than face-api’s 0.5: tiled, the ' +
+        'SSD scores some 30-42 px back-row faces 0.4-0.5, and no false hit appeared above 0.4 on ' +
+        'the classroom composite or the sample photos (docs/models.md).',
+    ),
     nmsIou: leaf(numIn(0.05, 0.95), 0.3, 'Overlap above which two detections are the same face.'),
     intervalFrames: leaf(
       intIn(1, 300),

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   process.stdout.write(`|---|---|---|${SIZES_PX.map(() => '---|').join('')}---|\n`);
   for (const model of DETECTORS) {
     for (const precision of ['fp32', 'int8'] as const) {
-      for (const tiles of [1, 3]) {
+      for (const tiles of [1, 2, 3]) {
         const detector = await detectorFor(model, precision, tiles);
         const cells: string[] = [];
         for (const scene of scenes) {

@@ -10,7 +10,7 @@ import type { Box, Detection } from '../types.js';
 import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
 import { CONTAINED_SHARE, nonMaxSuppression } from './nms.js';
 import { decodeNormalisedBoxes } from './ssd-decode.js';
-import { detectionRounds, detectionWindows } from './tiles.js';
+import { cutByTileEdge, detectionRounds, detectionWindows } from './tiles.js';
 
 export interface FaceDetectorOptions {
   detection: Config['detection'];
@@ -50,8 +50,12 @@ export class FaceDetector {
     const row = options.allTiles ? undefined : this.nextRow;
     this.nextRow = (this.nextRow + 1) % detectionRounds(image.cols, image.rows, tiles);
     const all: Detection[] = [];
-    for (const window of detectionWindows(image.cols, image.rows, tiles, row)) {
-      all.push(...(await this.detectWindow(image, window)));
+    const frame = { widthPx: image.cols, heightPx: image.rows };
+    const windows = detectionWindows(image.cols, image.rows, tiles, row);
+    for (const [i, window] of windows.entries()) {
+      const found = await this.detectWindow(image, window);
+      // The first window is the whole frame; a tile drops the faces its edges cut.
+      all.push(...(i === 0 ? found : found.filter((d) => !cutByTileEdge(d, window, frame))));
     }
     return nonMaxSuppression(
       all.filter((d) => d.w >= detection.minFacePx),

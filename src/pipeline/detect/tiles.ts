@@ -30,6 +30,29 @@ export function detectionRounds(widthPx: number, heightPx: number, tiles: number
   return tiles <= 1 ? 1 : tileGrid(widthPx, heightPx, tiles).rows;
 }
 
+/** A box this close to a tile's inner edge (share of the tile side) counts as cut by it. */
+export const TILE_EDGE_MARGIN = 0.02;
+
+/**
+ * A face cut by a tile's edge inside the frame comes back as a narrow part-face box that neither
+ * NMS nor the containment rule always removes. Such a face is whole in the neighbouring tile when
+ * it is smaller than the overlap, and in the whole-frame window when larger, so a detection that
+ * reaches an inner edge of its tile is dropped. Edges on the frame border cut nothing.
+ */
+export function cutByTileEdge(
+  box: Box,
+  tile: Box,
+  frame: { widthPx: number; heightPx: number },
+): boolean {
+  const margin = TILE_EDGE_MARGIN * Math.max(tile.w, tile.h);
+  return (
+    (tile.x > 0 && box.x <= tile.x + margin) ||
+    (tile.y > 0 && box.y <= tile.y + margin) ||
+    (tile.x + tile.w < frame.widthPx && box.x + box.w >= tile.x + tile.w - margin) ||
+    (tile.y + tile.h < frame.heightPx && box.y + box.h >= tile.y + tile.h - margin)
+  );
+}
+
 /** Tile origins along one side: the first at 0, the last ending at the edge, evenly between. */
 function origins(length: number, side: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) =>

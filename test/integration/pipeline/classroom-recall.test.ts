@@ -12,8 +12,13 @@ import {
   classroomComposite,
   classroomRecall,
 } from '../../../src/bench/classroom-recall.js';
+import { CROP_MARGIN } from '../../../src/bench/classroom-scene.js';
+import { matchFaces } from '../../../src/bench/face-match.js';
+import { median } from '../../../src/bench/stats.js';
+import { sectionDefaults } from '../../../src/config/schema.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
-import { DETECTION, MODELS, ROOT } from './helpers.js';
+import { Classroom } from '../../../src/trackers/classroom.js';
+import { DETECTION, MODELS, ROOT, testPipeline } from './helpers.js';
 
 describe('classroom composite with the default detection settings', () => {
   let composite: ClassroomComposite;
@@ -52,4 +57,45 @@ describe('classroom composite with the default detection settings', () => {
       }
     },
   );
+});
+
+// End to end: the pipeline with the trackers, as the daemon runs it at 10 fps. Between detection
+// runs the faces are followed by FaceMesh, which loses a small face now and then until the next
+// detection run that covers its row. Measured (fp32, 2026-12-04): a median of 20 of 21 back-row
+// faces per frame from frame 10 on, every front-row face on every frame. Slow (24 faces × 25
+// frames, a minute or more on a shared machine): runs with CLASSPULSE_SLOW_TESTS=1.
+describe.skipIf(process.env.CLASSPULSE_SLOW_TESTS !== '1')('classroom composite, tracked', () => {
+  it('follows at least 20 of 21 back-row faces per frame (median)', {
+    timeout: 600_000,
+  }, async () => {
+    const composite = await classroomComposite(MODELS);
+    const pipeline = testPipeline();
+    await pipeline.init();
+    const room = new Classroom({
+      tracking: sectionDefaults('tracking'),
+      blink: sectionDefaults('blink'),
+      headTurn: sectionDefaults('headTurn'),
+      expression: sectionDefaults('expression'),
+    });
+    const backFound: number[] = [];
+    const falseHits: number[] = [];
+    for (let seq = 0; seq < 25; seq++) {
+      const tMs = seq * 100;
+      const image = composite.scene.render(seq);
+      const frame = { seq, tMs, width: image.cols, height: image.rows, image };
+      const result = await pipeline.process(frame, room.hints(tMs));
+      room.update(result.observations, tMs);
+      const boxes = result.observations.map((o) => ({ ...o.box, score: o.score ?? 1 }));
+      const m = matchFaces(composite.faces, boxes, CROP_MARGIN);
+      const back = m.foundFaces.filter((i) => i < composite.backRowCount).length;
+      expect(m.found - back).toBe(composite.faces.length - composite.backRowCount);
+      // From frame 10 on, both tile rows have had their detection run (intervalFrames 5).
+      if (seq >= 10) {
+        backFound.push(back);
+        falseHits.push(m.falsePositives);
+      }
+    }
+    expect(median(backFound)).toBeGreaterThanOrEqual(20);
+    expect(median(falseHits)).toBe(0);
+  });
 });

@@ -9,6 +9,7 @@ import {
   normalisedToPixels,
 } from '../../../src/pipeline/detect/ssd-decode.js';
 import {
+  cutByTileEdge,
   detectionRounds,
   detectionWindows,
   TILE_OVERLAP,
@@ -125,5 +126,24 @@ describe('detection windows', () => {
     }
     expect(rows.flatMap((w) => w.slice(1))).toEqual(all);
     expect(detectionWindows(1280, 720, 3, 4)).toEqual(rows[1]);
+  });
+});
+
+describe('faces cut by a tile edge', () => {
+  const frame = { widthPx: 1280, heightPx: 720 };
+  // The second tile of the top row of 1280×720 at tiles 2: x 277-727, y 0-450.
+  const tile = { x: 277, y: 0, w: 450, h: 450 };
+
+  it('drops a box reaching an inner edge of its tile (a part face)', () => {
+    expect(cutByTileEdge({ x: 700, y: 40, w: 26, h: 50 }, tile, frame)).toBe(true);
+    expect(cutByTileEdge({ x: 278, y: 40, w: 20, h: 50 }, tile, frame)).toBe(true);
+    expect(cutByTileEdge({ x: 400, y: 420, w: 40, h: 29 }, tile, frame)).toBe(true);
+  });
+
+  it('keeps a box clear of the edges, and one on the frame border (nothing cut it there)', () => {
+    expect(cutByTileEdge({ x: 400, y: 100, w: 40, h: 50 }, tile, frame)).toBe(false);
+    expect(cutByTileEdge({ x: 400, y: 0, w: 40, h: 30 }, tile, frame)).toBe(false);
+    const corner = { x: 0, y: 0, w: 450, h: 450 };
+    expect(cutByTileEdge({ x: 0, y: 0, w: 30, h: 30 }, corner, frame)).toBe(false);
   });
 });
