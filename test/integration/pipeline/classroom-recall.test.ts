@@ -15,10 +15,8 @@ import {
 import { CROP_MARGIN } from '../../../src/bench/classroom-scene.js';
 import { matchFaces } from '../../../src/bench/face-match.js';
 import { median } from '../../../src/bench/stats.js';
-import { sectionDefaults } from '../../../src/config/schema.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
-import { Classroom } from '../../../src/trackers/classroom.js';
-import { DETECTION, MODELS, ROOT, testPipeline } from './helpers.js';
+import { DETECTION, MODELS, ROOT, testClassroom, testPipeline } from './helpers.js';
 
 describe('classroom composite with the default detection settings', () => {
   let composite: ClassroomComposite;
@@ -71,12 +69,7 @@ describe.skipIf(process.env.CLASSPULSE_SLOW_TESTS !== '1')('classroom composite,
     const composite = await classroomComposite(MODELS);
     const pipeline = testPipeline();
     await pipeline.init();
-    const room = new Classroom({
-      tracking: sectionDefaults('tracking'),
-      blink: sectionDefaults('blink'),
-      headTurn: sectionDefaults('headTurn'),
-      expression: sectionDefaults('expression'),
-    });
+    const room = testClassroom();
     const backFound: number[] = [];
     const falseHits: number[] = [];
     for (let seq = 0; seq < 25; seq++) {
