@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   });
 
   process.stdout.write(
-    `${crops.length} faces per size, ${frames} frames each, minFacePx ${minFacePx}; a cell is recall (false positives)\n\n`,
+    `${crops.length} faces per size, ${frames} frames each, minFacePx ${minFacePx}, minScore ${defaults.minScore}; a cell is recall (false positives)\n\n`,
   );
   process.stdout.write(
     `| detector | precision | tiles | ${SIZES_PX.map((s) => `${s} px`).join(' | ')} | ms per detection run |\n`,
