@@ -24,7 +24,7 @@ import { CLIP_PATH, clipFrames, type Still, sampleStills } from './real-frames.j
 import { median } from './stats.js';
 
 /** Back-row face widths, 7 faces each, back (top) to front. */
-export const BACK_ROW_SIZES_PX = [30, 42, 60] as const;
+const BACK_ROW_SIZES_PX = [30, 42, 60] as const;
 const PER_ROW = 7;
 const FRONT_FACE_PX = 160;
 const FRONT_FACES = 3;

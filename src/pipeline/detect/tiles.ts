@@ -31,7 +31,7 @@ export function detectionRounds(widthPx: number, heightPx: number, tiles: number
 }
 
 /** A box this close to a tile's inner edge (share of the tile side) counts as cut by it. */
-export const TILE_EDGE_MARGIN = 0.02;
+const TILE_EDGE_MARGIN = 0.02;
 
 /**
  * A face cut by a tile's edge inside the frame comes back as a narrow part-face box that neither
