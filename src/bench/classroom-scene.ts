@@ -83,7 +83,11 @@ export function layoutClassroom(crops: readonly FaceCrop[], count: number): Plac
 export class ClassroomScene {
   private readonly pasted: Array<{ face: PlacedFace; image: Mat }>;
 
-  constructor(readonly faces: readonly PlacedFace[]) {
+  /** `background` (1280×720 BGR) replaces the plain wall colour. */
+  constructor(
+    readonly faces: readonly PlacedFace[],
+    private readonly background?: Mat,
+  ) {
     this.pasted = faces.map((face) => {
       const side = Math.round(face.faceWidthPx * CROP_MARGIN);
       const k = side / Math.max(face.crop.image.cols, face.crop.image.rows);
@@ -93,9 +97,11 @@ export class ClassroomScene {
     });
   }
 
-  /** Frame `seq`: a plain wall colour with every face swayed by up to 2 px. */
+  /** Frame `seq`: the background (or a plain wall colour) with every face swayed by up to 2 px. */
   render(seq: number): Mat {
-    const frame = new cv.Mat(SCENE_HEIGHT_PX, SCENE_WIDTH_PX, cv.CV_8UC3, [96, 112, 128]);
+    const frame =
+      this.background?.copy() ??
+      new cv.Mat(SCENE_HEIGHT_PX, SCENE_WIDTH_PX, cv.CV_8UC3, [96, 112, 128]);
     this.pasted.forEach(({ face, image }, i) => {
       const dx = Math.round(2 * Math.sin(seq / 6 + i));
       const dy = Math.round(Math.cos(seq / 9 + i));

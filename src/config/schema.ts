@@ -106,18 +106,31 @@ export const schema = {
   },
   detection: {
     model: leaf(oneOf(DETECTOR_MODELS), 'ssd-mobilenetv1', 'Face detector model.'),
-    minScore: leaf(numIn(0.05, 0.99), 0.5, 'Detections below this confidence are ignored.'),
+    minScore: leaf(
+      numIn(0.05, 0.99),
+      0.4,
+      'Detections below this confidence are ignored. 0.4 rather than face-api’s 0.5: tiled, the ' +
+        'SSD scores some 30-42 px back-row faces 0.4-0.5, and no false hit appeared above 0.4 on ' +
+        'the classroom composite or the sample photos (docs/models.md).',
+    ),
     nmsIou: leaf(numIn(0.05, 0.95), 0.3, 'Overlap above which two detections are the same face.'),
     intervalFrames: leaf(
       intIn(1, 300),
       5,
       'Run the detector every N processed frames (sooner when a track is lost).',
     ),
-    minFacePx: leaf(intIn(8, 512), 24, 'Faces narrower than this are ignored.'),
+    minFacePx: leaf(
+      intIn(8, 512),
+      16,
+      'Faces narrower than this are ignored. 16 keeps the 30 px back row (some of its boxes ' +
+        'come back narrower than 24 px) with no false hit on the classroom composite.',
+    ),
     tiles: leaf(
       intIn(1, 4),
-      1,
-      'Split the frame into N×N overlapping tiles for small, distant faces (1 = no tiling).',
+      2,
+      'Also search N rows of overlapping square tiles, one row per detection run, for small, ' +
+        'distant faces (1 = whole frame only). 2 finds 21 of 21 back-row faces of 30-60 px in ' +
+        '1280×720 with SSD (docs/models.md); a frame no larger than the detector input is not tiled.',
     ),
   },
   tracking: {

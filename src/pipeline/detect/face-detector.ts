@@ -8,12 +8,9 @@ import { RAW_0_255, SIGNED_1, warpInto } from '../image/warp-tensor.js';
 import type { ModelSession, SessionSource } from '../models.js';
 import type { Box, Detection } from '../types.js';
 import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
-import { nonMaxSuppression } from './nms.js';
+import { CONTAINED_SHARE, nonMaxSuppression } from './nms.js';
 import { decodeNormalisedBoxes } from './ssd-decode.js';
-import { detectionWindows } from './tiles.js';
-
-/** A face cut by a tile edge is mostly inside the whole face's box: drop it (share of its area). */
-const CONTAINED_SHARE = 0.7;
+import { cutByTileEdge, detectionRounds, detectionWindows } from './tiles.js';
 
 export interface FaceDetectorOptions {
   detection: Config['detection'];
@@ -47,14 +44,21 @@ export class FaceDetector {
    */
   async detect(image: Mat, options: { allTiles?: boolean } = {}): Promise<Detection[]> {
     const { detection } = this.options;
+    // Tiles undo the shrinking of a large frame into the input; a frame that is not shrunk (a
+    // 400×300 webcam into SSD's 512) already shows its faces at full resolution.
+    const tiles = Math.max(image.cols, image.rows) > this.inputPx ? detection.tiles : 1;
     const row = options.allTiles ? undefined : this.nextRow;
-    this.nextRow = (this.nextRow + 1) % Math.max(1, detection.tiles);
+    this.nextRow = (this.nextRow + 1) % detectionRounds(image.cols, image.rows, tiles);
+    const frame = { widthPx: image.cols, heightPx: image.rows };
+    const windows = detectionWindows(image.cols, image.rows, tiles, row);
     // Every window is cut from the image first, then the runs go out together (a pool runs them
     // on several workers; the image is not needed once they are cut).
-    const runs = detectionWindows(image.cols, image.rows, detection.tiles, row).map((window) =>
-      this.detectWindow(image, window),
-    );
-    const all = (await Promise.all(runs)).flat();
+    const found = await Promise.all(windows.map((window) => this.detectWindow(image, window)));
+    // The first window is the whole frame; a tile drops the faces its edges cut.
+    const all = found.flatMap((boxes, i) => {
+      const window = windows[i];
+      return i === 0 || !window ? boxes : boxes.filter((d) => !cutByTileEdge(d, window, frame));
+    });
     return nonMaxSuppression(
       all.filter((d) => d.w >= detection.minFacePx),
       { iouThreshold: detection.nmsIou, containThreshold: CONTAINED_SHARE },

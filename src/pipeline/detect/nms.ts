@@ -27,6 +27,9 @@ function overlapOfSmaller(a: Box, b: Box): number {
   return smaller > 0 ? intersection(a, b) / smaller : 0;
 }
 
+/** A face cut by a tile edge is mostly inside the whole face's box: drop it (share of its area). */
+export const CONTAINED_SHARE = 0.7;
+
 export interface NmsOptions {
   iouThreshold: number;
   /** Keep at most this many (highest scores first). */

@@ -8,9 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
-import { sectionDefaults } from '../../../src/config/schema.js';
-import { Classroom } from '../../../src/trackers/classroom.js';
-import { MEDIA_DIR, ROOT, testPipeline } from './helpers.js';
+import { MEDIA_DIR, ROOT, testClassroom, testPipeline } from './helpers.js';
 
 interface Labels {
   fps: number;
@@ -23,12 +21,7 @@ async function blinkFrames(
 ): Promise<Array<{ from: number; to: number }>> {
   const pipeline = testPipeline();
   await pipeline.init();
-  const room = new Classroom({
-    tracking: sectionDefaults('tracking'),
-    blink: sectionDefaults('blink'),
-    headTurn: sectionDefaults('headTurn'),
-    expression: sectionDefaults('expression'),
-  });
+  const room = testClassroom();
   const capture = new cv.VideoCapture(join(MEDIA_DIR, video));
   const found: Array<{ from: number; to: number }> = [];
   for (let seq = 0; ; seq++) {

@@ -6,6 +6,7 @@ import { silentLogger } from '../../../src/log/logger.js';
 import { Fp32Directory } from '../../../src/pipeline/models.js';
 import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
 import type { Box, Detection } from '../../../src/pipeline/types.js';
+import { Classroom } from '../../../src/trackers/classroom.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
 export const MODELS = new Fp32Directory({ dir: join(ROOT, 'models/fp32'), threads: 2 });
@@ -23,6 +24,16 @@ export function testPipeline(overrides: Partial<PipelineOptions> = {}): Pipeline
     models: MODELS,
     logger: silentLogger(),
     ...overrides,
+  });
+}
+
+/** The daemon's trackers with the schema defaults, to run a pipeline end to end. */
+export function testClassroom(): Classroom {
+  return new Classroom({
+    tracking: sectionDefaults('tracking'),
+    blink: sectionDefaults('blink'),
+    headTurn: sectionDefaults('headTurn'),
+    expression: sectionDefaults('expression'),
   });
 }
 

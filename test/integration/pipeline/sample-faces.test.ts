@@ -120,9 +120,11 @@ describe('faces in the face-api demo photos', () => {
     expect(score(perRun, faces).falsePositives).toBe(0);
   });
 
-  it('BlazeFace (the fast detector) finds nearly all faces and nothing else', async () => {
+  it('BlazeFace (the fast detector) on the whole photo finds nearly all faces and nothing else', async () => {
+    // Untiled: tiles of these 1920 px photos show BlazeFace false hits (1 with 2 rows, 9 with 3;
+    // docs/models.md), one reason it is not the default.
     const blazeface = new FaceDetector({
-      detection: { ...DETECTION, model: 'blazeface' },
+      detection: { ...DETECTION, model: 'blazeface', tiles: 1 },
       models: MODELS,
     });
     await blazeface.init();

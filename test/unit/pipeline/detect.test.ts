@@ -8,7 +8,12 @@ import {
   decodeNormalisedBoxes,
   normalisedToPixels,
 } from '../../../src/pipeline/detect/ssd-decode.js';
-import { detectionWindows } from '../../../src/pipeline/detect/tiles.js';
+import {
+  cutByTileEdge,
+  detectionRounds,
+  detectionWindows,
+  TILE_OVERLAP,
+} from '../../../src/pipeline/detect/tiles.js';
 
 describe('non-maximum suppression', () => {
   it('computes IoU of overlapping and disjoint boxes', () => {
@@ -86,28 +91,59 @@ describe('face-api detector outputs', () => {
 describe('detection windows', () => {
   it('is the whole frame without tiling', () => {
     expect(detectionWindows(1280, 720, 1)).toEqual([{ x: 0, y: 0, w: 1280, h: 720 }]);
+    expect(detectionRounds(1280, 720, 1)).toBe(1);
   });
 
-  it('adds N×N overlapping tiles that cover the frame edge to edge', () => {
-    const windows = detectionWindows(1280, 720, 3);
-    expect(windows).toHaveLength(10);
+  it('adds N rows of overlapping square tiles that cover the frame edge to edge', () => {
+    const windows = detectionWindows(1280, 720, 2);
     const tiles = windows.slice(1);
+    // 2 rows of 450 px squares (720 / 2 × 1.25); 4 columns cover 1280 px with the same overlap.
+    expect(tiles).toHaveLength(8);
+    for (const t of tiles) expect(t).toMatchObject({ w: 450, h: 450 });
     expect(Math.min(...tiles.map((t) => t.x))).toBe(0);
     expect(Math.max(...tiles.map((t) => t.x + t.w))).toBe(1280);
     expect(Math.max(...tiles.map((t) => t.y + t.h))).toBe(720);
-    // Neighbours overlap, so a face smaller than the overlap is whole in some tile.
+    // Neighbours overlap by at least TILE_OVERLAP, so a face that small is whole in some tile.
     const [first, second] = tiles;
-    expect((first?.x ?? 0) + (first?.w ?? 0)).toBeGreaterThan(second?.x ?? 0);
+    expect((first?.x ?? 0) + 450 - (second?.x ?? 0)).toBeGreaterThanOrEqual(450 * TILE_OVERLAP);
+    expect(detectionWindows(1280, 720, 3).slice(1)).toHaveLength(18);
+  });
+
+  it('covers a portrait frame with as many rows as its height needs', () => {
+    const tiles = detectionWindows(720, 1280, 2).slice(1);
+    expect(detectionRounds(720, 1280, 2)).toBe(4);
+    expect(tiles).toHaveLength(8);
+    expect(Math.max(...tiles.map((t) => t.y + t.h))).toBe(1280);
   });
 
   it('can cover one row of tiles per run: the rows together are all the tiles', () => {
     const all = detectionWindows(1280, 720, 3).slice(1);
+    expect(detectionRounds(1280, 720, 3)).toBe(3);
     const rows = [0, 1, 2].map((row) => detectionWindows(1280, 720, 3, row));
     for (const windows of rows) {
-      expect(windows).toHaveLength(4);
+      expect(windows).toHaveLength(7);
       expect(windows[0]).toEqual({ x: 0, y: 0, w: 1280, h: 720 });
     }
     expect(rows.flatMap((w) => w.slice(1))).toEqual(all);
     expect(detectionWindows(1280, 720, 3, 4)).toEqual(rows[1]);
+  });
+});
+
+describe('faces cut by a tile edge', () => {
+  const frame = { widthPx: 1280, heightPx: 720 };
+  // The second tile of the top row of 1280×720 at tiles 2: x 277-727, y 0-450.
+  const tile = { x: 277, y: 0, w: 450, h: 450 };
+
+  it('drops a box reaching an inner edge of its tile (a part face)', () => {
+    expect(cutByTileEdge({ x: 700, y: 40, w: 26, h: 50 }, tile, frame)).toBe(true);
+    expect(cutByTileEdge({ x: 278, y: 40, w: 20, h: 50 }, tile, frame)).toBe(true);
+    expect(cutByTileEdge({ x: 400, y: 420, w: 40, h: 29 }, tile, frame)).toBe(true);
+  });
+
+  it('keeps a box clear of the edges, and one on the frame border (nothing cut it there)', () => {
+    expect(cutByTileEdge({ x: 400, y: 100, w: 40, h: 50 }, tile, frame)).toBe(false);
+    expect(cutByTileEdge({ x: 400, y: 0, w: 40, h: 30 }, tile, frame)).toBe(false);
+    const corner = { x: 0, y: 0, w: 450, h: 450 };
+    expect(cutByTileEdge({ x: 0, y: 0, w: 30, h: 30 }, corner, frame)).toBe(false);
   });
 });

@@ -1,13 +1,14 @@
-// The matching rule behind tools/eval/detector-recall.ts (the detector-choice table in
-// docs/models.md): one detection per pasted face, by centre distance and width.
+// The matching rule behind the recall tables in docs/models.md (tools/eval/detector-recall.ts,
+// src/bench/classroom-recall.ts): one detection per pasted face, by centre distance and width.
 import { describe, expect, it } from 'vitest';
-import type { PlacedFace } from '../../src/bench/classroom-scene.js';
-import type { Detection } from '../../src/pipeline/types.js';
-import { matchFaces } from '../../tools/eval/detector-recall.js';
+import { matchFaces as matchWithMargin, type PastedFace } from '../../../src/bench/face-match.js';
+import type { Detection } from '../../../src/pipeline/types.js';
+
+const matchFaces = (faces: PastedFace[], detections: Detection[]) =>
+  matchWithMargin(faces, detections, 1.6);
 
 // A 40 px face pasted as a 64 px crop at (100, 100): its centre is (132, 132).
-const face = (xPx: number, yPx: number): PlacedFace => ({
-  crop: { source: 'fixture', image: undefined as never },
+const face = (xPx: number, yPx: number): PastedFace => ({
   xPx,
   yPx,
   faceWidthPx: 40,
@@ -25,6 +26,7 @@ describe('matchFaces', () => {
     expect(matchFaces([face(100, 100)], [det(140, 125, 44)])).toEqual({
       found: 1,
       falsePositives: 0,
+      foundFaces: [0],
     });
   });
 
@@ -40,6 +42,6 @@ describe('matchFaces', () => {
       [face(100, 100), face(300, 100)],
       [det(132, 132, 40), det(134, 130, 38, 0.6)],
     );
-    expect(m).toEqual({ found: 1, falsePositives: 1 });
+    expect(m).toEqual({ found: 1, falsePositives: 1, foundFaces: [0] });
   });
 });
