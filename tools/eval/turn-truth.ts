@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { TurnDirection } from '../../src/trackers/head-turn-counter.js';
+import { type BlinkScore, rates } from './blink-truth.js';
 
 export interface TruthTurn {
   startFrame: number;
@@ -29,18 +30,8 @@ export interface DetectedTurn {
   endMs: number;
 }
 
-export interface TurnScore {
-  truth: number;
-  detected: number;
-  truePositives: number;
-  falsePositives: number;
-  falseNegatives: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  falsePositiveTimesMs: number[];
-  missedTimesMs: number[];
-}
+/** The blink scorer's figures, without its 'probable' bookkeeping (turns have none). */
+export type TurnScore = Omit<BlinkScore, 'probableMissed'>;
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const TURN_FIXTURES = join(ROOT, 'test/fixtures/turns');
@@ -135,17 +126,13 @@ function summarise(
 ): TurnScore {
   const fp = falsePositiveTimesMs.length;
   const fn = missedTimesMs.length;
-  const precision = truePositives + fp === 0 ? 1 : truePositives / (truePositives + fp);
-  const recall = truePositives + fn === 0 ? 1 : truePositives / (truePositives + fn);
   return {
     truth,
     detected,
     truePositives,
     falsePositives: fp,
     falseNegatives: fn,
-    precision,
-    recall,
-    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    ...rates(truePositives, fp, fn),
     falsePositiveTimesMs,
     missedTimesMs,
   };
