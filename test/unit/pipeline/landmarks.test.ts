@@ -205,6 +205,17 @@ describe('head pose', () => {
     }
   });
 
+  it('a head tilted 30° (roll) or nodding 25° (pitch) without turning reads a small yaw', () => {
+    for (const [pitch, roll] of [
+      [0, 30],
+      [0, -30],
+      [25, 0],
+      [-20, 20],
+    ] as const) {
+      expect(Math.abs(headPose(project(0, pitch, roll))?.yawDeg ?? 99)).toBeLessThan(3);
+    }
+  });
+
   it('uses the documented signs: turning to their own left moves the nose to the image right', () => {
     const xyz = project(30, 0, 0);
     expect(xyz[1 * 3] ?? 0).toBeGreaterThan(((xyz[33 * 3] ?? 0) + (xyz[263 * 3] ?? 0)) / 2);
