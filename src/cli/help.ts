@@ -41,7 +41,7 @@ check prints every problem with its key path, the bad value, what is allowed and
 came from (file:line or environment variable), suggests the nearest key for a misspelt one, and
 exits 78 (EX_CONFIG) when anything is wrong, 0 when the config is valid.`;
 
-export const REPLAY_HELP = `Usage: classpulse replay VIDEO [--config FILE] [--fps N] [--trace]
+export const REPLAY_HELP = `Usage: classpulse replay VIDEO [--config FILE] [--fps N] [--until S] [--trace]
 
 Runs the daemon's capture → pipeline → trackers over a video file as fast as the machine allows
 (no frame budget unless --fps N keeps N frames per second of media time) and publishes nothing.
@@ -54,6 +54,7 @@ end. Logs go to stderr.
 Options:
   -c, --config FILE   YAML config (camera.source is replaced by VIDEO)
       --fps N         keep N frames per second of media time (default: every frame)
+      --until S       stop before S seconds of media time (later frames are never decoded)
       --trace         JSON lines on stdout
   -h, --help          this text`;
 

@@ -43,6 +43,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     version: { type: 'boolean', short: 'V' },
     trace: { type: 'boolean' },
     fps: { type: 'string' },
+    until: { type: 'string' },
     id: { type: 'string' },
     all: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -73,7 +74,8 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     case 'run':
       if (values.help) return printHelp(RUN_HELP);
       if (sub !== undefined) return usage(`run takes no argument (got "${sub}")`, RUN_HELP);
-      if (values.trace || values.fps) return usage('--trace and --fps belong to replay', RUN_HELP);
+      if (values.trace || values.fps || values.until)
+        return usage('--trace, --fps and --until belong to replay', RUN_HELP);
       return runCommand(values.config);
     case 'replay': {
       if (values.help) return printHelp(REPLAY_HELP);
@@ -82,11 +84,18 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
       const fps = values.fps === undefined ? undefined : Number(values.fps);
       if (fps !== undefined && !(fps >= 0.5 && fps <= 60))
         return usage(`--fps must be a number from 0.5 to 60 (got "${values.fps}")`, REPLAY_HELP);
+      const untilS = values.until === undefined ? undefined : Number(values.until);
+      if (untilS !== undefined && !(untilS > 0))
+        return usage(
+          `--until must be a positive number of seconds (got "${values.until}")`,
+          REPLAY_HELP,
+        );
       return replayCommand({
         video: sub,
         config: values.config,
         fps,
         trace: values.trace === true,
+        ...(untilS === undefined ? {} : { untilMs: untilS * 1000 }),
       });
     }
     case 'enroll':

@@ -22,6 +22,8 @@ export interface ReplayArgs {
   /** Frame budget in media time; undefined = every frame. */
   fps?: number | undefined;
   trace: boolean;
+  /** Stop before this media time (ms): held-out parts of a clip are never decoded. */
+  untilMs?: number;
 }
 
 export async function replayCommand(args: ReplayArgs): Promise<ExitCodeValue> {
@@ -58,6 +60,7 @@ export async function replayCommand(args: ReplayArgs): Promise<ExitCodeValue> {
       processor,
       paced: false,
       budget: args.fps !== undefined,
+      ...(args.untilMs === undefined ? {} : { stopAtMs: args.untilMs }),
     });
     const started = performance.now();
     await daemon.run(shutdown.signal);

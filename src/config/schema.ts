@@ -206,14 +206,15 @@ export const schema = {
   headTurn: {
     yawDeg: leaf(
       numIn(5, 80),
-      15,
-      'Yaw beyond which the head counts as turned left/right. The pipeline reads 2-5° on frontal ' +
-        'talking faces and about ±19° on visibly turned heads (cap12_edit); 15° sits between.',
+      20,
+      "Yaw away from the student's own resting yaw (headTurn.baselineWindowS) beyond which the " +
+        'head counts as turned left/right. Frontal faces talking or pulling faces stay within ' +
+        'about 8° of their resting yaw; see docs/perception.md for how 20° was chosen.',
     ),
     releaseDeg: leaf(
       numIn(1, 75),
-      9,
-      'Yaw below which a turn has ended (hysteresis; < yawDeg), above the frontal 2-5°.',
+      12,
+      'Back within this of the resting yaw, a turn has ended (hysteresis; < yawDeg).',
     ),
     minDwellMs: leaf(intIn(0, 10_000), 250, 'A turn must last this long to count.'),
     windowS: leaf(intIn(10, 3600), 60, 'Sliding window for counting turns.'),
@@ -223,6 +224,23 @@ export const schema = {
       'Turns within the window that raise a "looking around" alert.',
     ),
     alertCooldownS: leaf(intIn(0, 86_400), 120, 'Least time between two looking-around alerts.'),
+    baselineWindowS: leaf(
+      intIn(5, 3600),
+      60,
+      "Trailing window of the median that is each student's resting yaw (readings while not " +
+        'turned only, so turns do not move it).',
+    ),
+    baselineMaxDeg: leaf(
+      numIn(0, 60),
+      20,
+      'Absolute cap on the resting yaw: readings beyond it never enter the median, so a student ' +
+        'who keeps facing away (the window, a neighbour) stays turned instead of becoming the new rest.',
+    ),
+    awayAfterS: leaf(
+      numIn(0.5, 3600),
+      5,
+      'A turn held this long is reported as the state "turnedAway" (still one turn, not many).',
+    ),
   },
   expression: {
     enabled: leaf(bool(), true, 'Recognise expressions.'),

@@ -25,6 +25,8 @@ export interface StudentSignals {
   expressionConfidence: number;
   tired: boolean;
   lookingAround: boolean;
+  /** Turned beyond headTurn.yawDeg from the resting yaw for at least headTurn.awayAfterS. */
+  turnedAway: boolean;
 }
 
 export interface ClassSummary {

@@ -37,6 +37,7 @@ const ERASED_SIGNALS: StudentSignals = {
   expressionConfidence: 0,
   tired: false,
   lookingAround: false,
+  turnedAway: false,
 };
 
 export class MqttPublisher {

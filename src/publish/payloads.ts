@@ -71,6 +71,7 @@ export class PayloadBuilder {
       expressionConfidence: round(signals.expressionConfidence, 2),
       tired: signals.tired,
       lookingAround: signals.lookingAround,
+      turnedAway: signals.turnedAway,
     };
   }
 
@@ -123,5 +124,6 @@ export function materialKey(signals: StudentSignals): string {
     signals.expression,
     signals.tired,
     signals.lookingAround,
+    signals.turnedAway,
   ].join('|');
 }

@@ -94,7 +94,7 @@ export class Classroom {
       faces += 1;
       if (signals.tired) tired += 1;
       if (signals.lookingAround) lookingAround += 1;
-      if (!signals.tired && !signals.lookingAround) attentive += 1;
+      if (!signals.tired && !signals.lookingAround && !signals.turnedAway) attentive += 1;
       expressions[signals.expression] += 1;
     }
     return {

@@ -1,7 +1,10 @@
-// Head turns to the left/right with hysteresis (start beyond yawDeg, end inside releaseDeg) and a
-// minimum dwell, so pose jitter around the threshold does not count as many turns.
+// Head turns to the left/right, measured from the student's own resting yaw (YawBaseline), with
+// hysteresis (start beyond yawDeg from rest, end back inside releaseDeg) and a minimum dwell, so
+// pose jitter around the threshold does not count as many turns. A turn held for awayAfterS is a
+// state ("turned away"), still one turn, not a stream of them.
 import type { Config } from '../config/schema.js';
 import { TimedEvents } from './time-windows.js';
+import { YawBaseline } from './yaw-baseline.js';
 
 export type TurnDirection = 'left' | 'right';
 
@@ -15,19 +18,36 @@ export interface HeadTurnCounterOptions {
   headTurn: Config['headTurn'];
 }
 
+interface OpenTurn {
+  direction: TurnDirection;
+  startMs: number;
+  /**
+   * The turn was seen to start from the resting pose. A track born already turned (a face found
+   * at near-profile, or a second track opened on a face lost for a frame while turned) has not:
+   * the turn it comes back from is not counted, so one turn is not counted twice.
+   */
+  counted: boolean;
+}
+
 /** HeadPose: yawDeg > 0 is the student's own left. */
-function directionOf(yawDeg: number): TurnDirection {
-  return yawDeg > 0 ? 'left' : 'right';
+function directionOf(offsetDeg: number): TurnDirection {
+  return offsetDeg > 0 ? 'left' : 'right';
 }
 
 export class HeadTurnCounter {
   private readonly config: Config['headTurn'];
   private readonly turns: TimedEvents;
-  private current: { direction: TurnDirection; startMs: number } | undefined;
+  private readonly baseline: YawBaseline;
+  private current: OpenTurn | undefined;
+  private seenResting = false;
 
   constructor(options: HeadTurnCounterOptions) {
     this.config = options.headTurn;
     this.turns = new TimedEvents(options.headTurn.windowS * 1000);
+    this.baseline = new YawBaseline({
+      windowMs: options.headTurn.baselineWindowS * 1000,
+      maxDeg: options.headTurn.baselineMaxDeg,
+    });
   }
 
   /**
@@ -36,21 +56,25 @@ export class HeadTurnCounter {
    */
   push(tMs: number, yawDeg: number | undefined): HeadTurn | undefined {
     if (yawDeg === undefined || !Number.isFinite(yawDeg)) return undefined;
-    const magnitude = Math.abs(yawDeg);
+    const offset = yawDeg - this.baseline.valueDeg;
+    const magnitude = Math.abs(offset);
     const current = this.current;
     if (!current) {
       if (magnitude > this.config.yawDeg) {
-        this.current = { direction: directionOf(yawDeg), startMs: tMs };
+        this.current = { direction: directionOf(offset), startMs: tMs, counted: this.seenResting };
+      } else {
+        this.rest(tMs, yawDeg, magnitude);
       }
       return undefined;
     }
     // Straight from one side to the other (a fast swing between two frames): end and restart.
-    if (magnitude > this.config.yawDeg && directionOf(yawDeg) !== current.direction) {
-      this.current = { direction: directionOf(yawDeg), startMs: tMs };
+    if (magnitude > this.config.yawDeg && directionOf(offset) !== current.direction) {
+      this.current = { direction: directionOf(offset), startMs: tMs, counted: current.counted };
       return this.finish(current, tMs);
     }
     if (magnitude < this.config.releaseDeg) {
       this.current = undefined;
+      this.rest(tMs, yawDeg, magnitude);
       return this.finish(current, tMs);
     }
     return undefined;
@@ -58,6 +82,17 @@ export class HeadTurnCounter {
 
   get turning(): TurnDirection | undefined {
     return this.current?.direction;
+  }
+
+  /** Turned (beyond yawDeg from rest) for at least awayAfterS: a state, reported as such. */
+  turnedAway(tMs: number): boolean {
+    const current = this.current;
+    return current !== undefined && tMs - current.startMs >= this.config.awayAfterS * 1000;
+  }
+
+  /** The resting yaw turns are measured from (0° until learned). */
+  get restingYawDeg(): number {
+    return this.baseline.valueDeg;
   }
 
   get count(): number {
@@ -68,15 +103,19 @@ export class HeadTurnCounter {
     return this.turns.inWindow(tMs);
   }
 
+  /** Counts back to zero; the learned resting yaw stays (it describes the student, not the lesson). */
   reset(): void {
     this.turns.reset();
   }
 
-  private finish(
-    turn: { direction: TurnDirection; startMs: number },
-    endMs: number,
-  ): HeadTurn | undefined {
-    if (endMs - turn.startMs < this.config.minDwellMs) return undefined;
+  /** A reading while not turned: it teaches the resting yaw. */
+  private rest(tMs: number, yawDeg: number, magnitude: number): void {
+    this.baseline.add(tMs, yawDeg);
+    if (magnitude < this.config.releaseDeg) this.seenResting = true;
+  }
+
+  private finish(turn: OpenTurn, endMs: number): HeadTurn | undefined {
+    if (!turn.counted || endMs - turn.startMs < this.config.minDwellMs) return undefined;
     this.turns.add(endMs);
     return { direction: turn.direction, startMs: turn.startMs, endMs };
   }

@@ -80,6 +80,7 @@ export class StudentState {
       expressionConfidence: round(reading.confidence, 2),
       tired: this.tiredReason(tMs) !== undefined,
       lookingAround: this.lookingReason(tMs) !== undefined,
+      turnedAway: this.turns.turnedAway(tMs),
     };
   }
 
@@ -93,6 +94,7 @@ export class StudentState {
       s.expression,
       s.tired,
       s.lookingAround,
+      s.turnedAway,
       bucket(s.yawDeg),
       bucket(s.pitchDeg),
     ].join('|');

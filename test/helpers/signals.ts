@@ -16,6 +16,7 @@ export function signals(overrides: Partial<StudentSignals> = {}): StudentSignals
     expressionConfidence: 0.9,
     tired: false,
     lookingAround: false,
+    turnedAway: false,
     ...overrides,
   };
 }

@@ -46,9 +46,24 @@ describe('classpulse replay --trace (spawned)', () => {
     expect(summary.frames).toBe(153);
   });
 
+  it('--until S stops before S seconds of media time', async () => {
+    const result = await runCli(['replay', CLIP, '--until', '2', '--trace'], cleanEnv());
+    expect(result.code, result.stderr.slice(-2000)).toBe(0);
+    const frames = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; tMs?: number })
+      .filter((e) => e.type === 'frame');
+    // 25 fps: frames at 0…1960 ms, none at 2000 ms or later.
+    expect(frames).toHaveLength(50);
+    expect(frames.at(-1)?.tMs).toBe(1960);
+  });
+
   it('refuses bad arguments with a usage error', async () => {
     expect((await runCli(['replay'])).code).toBe(64);
     expect((await runCli(['replay', CLIP, '--fps', 'fast'])).code).toBe(64);
+    expect((await runCli(['replay', CLIP, '--until', '0'])).code).toBe(64);
+    expect((await runCli(['run', '--until', '5'])).code).toBe(64);
     expect((await runCli(['replay', '/nonexistent.mp4'])).code).toBe(66);
   });
 });

@@ -86,20 +86,13 @@ export function scoreBlinks(
   const falsePositiveTimesMs = candidates.filter((_, i) => !used.has(i)).map((d) => d.startMs);
   const falsePositives = falsePositiveTimesMs.length;
   const falseNegatives = missedTimesMs.length;
-  const precision =
-    truePositives + falsePositives === 0 ? 1 : truePositives / (truePositives + falsePositives);
-  const recall =
-    truePositives + falseNegatives === 0 ? 1 : truePositives / (truePositives + falseNegatives);
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return {
     truth: truth.blinks.length,
     detected: candidates.length,
     truePositives,
     falsePositives,
     falseNegatives,
-    precision,
-    recall,
-    f1,
+    ...rates(truePositives, falsePositives, falseNegatives),
     probableMissed,
     falsePositiveTimesMs,
     missedTimesMs,
@@ -120,19 +113,32 @@ export function combineScores(scores: BlinkScore[]): BlinkScore {
   const tp = sum('truePositives');
   const fp = sum('falsePositives');
   const fn = sum('falseNegatives');
-  const precision = tp + fp === 0 ? 1 : tp / (tp + fp);
-  const recall = tp + fn === 0 ? 1 : tp / (tp + fn);
   return {
     truth: sum('truth'),
     detected: sum('detected'),
     truePositives: tp,
     falsePositives: fp,
     falseNegatives: fn,
-    precision,
-    recall,
-    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    ...rates(tp, fp, fn),
     probableMissed: sum('probableMissed'),
     falsePositiveTimesMs: scores.flatMap((s) => s.falsePositiveTimesMs),
     missedTimesMs: scores.flatMap((s) => s.missedTimesMs),
+  };
+}
+
+/** Precision, recall and F1 from counts; 1 where nothing was there to find or to be wrong about. */
+export function rates(
+  truePositives: number,
+  falsePositives: number,
+  falseNegatives: number,
+): { precision: number; recall: number; f1: number } {
+  const found = truePositives + falsePositives;
+  const present = truePositives + falseNegatives;
+  const precision = found === 0 ? 1 : truePositives / found;
+  const recall = present === 0 ? 1 : truePositives / present;
+  return {
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
   };
 }

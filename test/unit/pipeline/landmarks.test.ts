@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
 import { eyeAspectRatio, eyeOpenness } from '../../../src/pipeline/landmarks/eye-openness.js';
-import { GENERIC_FACE, headPose } from '../../../src/pipeline/landmarks/head-pose.js';
+import { GENERIC_FACE, headPose, POSE_POINTS } from '../../../src/pipeline/landmarks/head-pose.js';
 import {
   eyeBox,
   eyeBoxToInput,
@@ -126,17 +126,26 @@ describe('iris crops and merge', () => {
 describe('head pose', () => {
   /**
    * A rigid face with the proportions the closed form assumes (x right, y down, z away from the
-   * camera): eye corners 450 apart, nose tip in front of them by GENERIC_FACE's share of that,
-   * mouth corners 320 below the eyes, eye and mouth depths averaging the eye-to-mouth share.
+   * camera): the nose ridge (bridge to tip) at depth 0, temples 520 apart behind it by
+   * GENERIC_FACE's share of that, eye corners 450 apart, mouth corners 320 below the eyes, eye and
+   * mouth depths averaging the eye-to-mouth share.
    */
   const eyeY = -GENERIC_FACE.noseLevelFraction * 320;
   const mouthY = eyeY + 320;
-  const eyeZ = GENERIC_FACE.noseDepthOverEyeSpan * 450;
+  const eyeZ = 0.49 * 450;
   const mouthZ = 2 * GENERIC_FACE.noseDepthOverEyeMouth * 320 - eyeZ;
+  const templeZ = GENERIC_FACE.ridgeDepthOverTempleSpan * 520;
   const FACE = [
-    { index: 1, x: 0, y: 0, z: 0 },
+    ...POSE_POINTS.noseRidge.map((index, k) => ({
+      index,
+      x: 0,
+      y: eyeY * (1 - k / (POSE_POINTS.noseRidge.length - 1)),
+      z: 0,
+    })),
     { index: 33, x: -225, y: eyeY, z: eyeZ },
     { index: 263, x: 225, y: eyeY, z: eyeZ },
+    { index: 54, x: -260, y: eyeY - 60, z: templeZ },
+    { index: 284, x: 260, y: eyeY - 60, z: templeZ },
     { index: 61, x: -150, y: mouthY, z: mouthZ },
     { index: 291, x: 150, y: mouthY, z: mouthZ },
   ];
@@ -196,6 +205,17 @@ describe('head pose', () => {
     }
   });
 
+  it('a head tilted 30° (roll) or nodding 25° (pitch) without turning reads a small yaw', () => {
+    for (const [pitch, roll] of [
+      [0, 30],
+      [0, -30],
+      [25, 0],
+      [-20, 20],
+    ] as const) {
+      expect(Math.abs(headPose(project(0, pitch, roll))?.yawDeg ?? 99)).toBeLessThan(3);
+    }
+  });
+
   it('uses the documented signs: turning to their own left moves the nose to the image right', () => {
     const xyz = project(30, 0, 0);
     expect(xyz[1 * 3] ?? 0).toBeGreaterThan(((xyz[33 * 3] ?? 0) + (xyz[263 * 3] ?? 0)) / 2);
@@ -209,10 +229,13 @@ describe('head pose', () => {
     expect(headPose(up)?.pitchDeg).toBeGreaterThan(0);
   });
 
-  it('is not moved by an opening mouth (jaw and lips move, eyes and nose do not)', () => {
+  it('yaw is not moved by the mouth, cheeks or brows (only rigid points count)', () => {
     const xyz = project(10, 0, 0);
     const before = headPose(xyz);
-    for (const i of [152, 17, 14]) setPoint(xyz, i, 640, 700);
+    // Jaw, lips, mouth corners, puffed cheeks and raised brows all moved sideways.
+    for (const i of [152, 17, 14, 61, 291, 234, 454, 93, 323, 105, 334, 70, 300]) {
+      setPoint(xyz, i, (xyz[i * 3] ?? 0) + 40, (xyz[i * 3 + 1] ?? 0) - 30);
+    }
     expect(headPose(xyz)?.yawDeg).toBeCloseTo(before?.yawDeg ?? 99, 6);
   });
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type HeadTurn, HeadTurnCounter } from '../../../src/trackers/head-turn-counter.js';
 import { defaults } from './support/config.js';
 
+const CONFIG = defaults('headTurn');
+
 /** Feeds yaw values at 10 fps from t = 0 and collects the turns. */
-function feed(yaws: number[], overrides = {}) {
+function feed(yaws: Array<number | undefined>, overrides = {}) {
   const counter = new HeadTurnCounter({ headTurn: defaults('headTurn', overrides) });
   const turns: HeadTurn[] = [];
   yaws.forEach((yaw, i) => {
@@ -14,8 +16,11 @@ function feed(yaws: number[], overrides = {}) {
 }
 
 const hold = (yaw: number, frames: number) => new Array<number>(frames).fill(yaw);
+/** A steady value with ±amplitude jitter (deterministic). */
+const wobble = (yaw: number, frames: number, amplitude: number) =>
+  Array.from({ length: frames }, (_, i) => yaw + amplitude * Math.sin(i * 1.7));
 
-describe('HeadTurnCounter (yawDeg 25, releaseDeg 15, minDwellMs 250 by default)', () => {
+describe(`HeadTurnCounter (defaults: yawDeg ${CONFIG.yawDeg}, releaseDeg ${CONFIG.releaseDeg}, minDwellMs ${CONFIG.minDwellMs})`, () => {
   it('counts one turn with its direction, start and end', () => {
     const { turns } = feed([...hold(0, 10), ...hold(35, 10), ...hold(0, 10)]);
     // yaw > 0 is the student's own left (HeadPose).
@@ -23,7 +28,10 @@ describe('HeadTurnCounter (yawDeg 25, releaseDeg 15, minDwellMs 250 by default)'
   });
 
   it('does not count jitter between releaseDeg and yawDeg as extra turns (hysteresis)', () => {
-    const jitter = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? -27 : -18));
+    const mid = (CONFIG.yawDeg + CONFIG.releaseDeg) / 2;
+    const jitter = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0 ? -(CONFIG.yawDeg + 5) : -mid,
+    );
     const { turns } = feed([...hold(0, 5), ...jitter, ...hold(0, 5)]);
     expect(turns).toHaveLength(1);
     expect(turns[0]?.direction).toBe('right');
@@ -40,7 +48,7 @@ describe('HeadTurnCounter (yawDeg 25, releaseDeg 15, minDwellMs 250 by default)'
   });
 
   it('keeps a turn open while the face is not measured (profile lost by the landmarker)', () => {
-    const counter = new HeadTurnCounter({ headTurn: defaults('headTurn') });
+    const counter = new HeadTurnCounter({ headTurn: CONFIG });
     counter.push(0, 0);
     counter.push(100, 40);
     for (let t = 200; t < 2000; t += 100) expect(counter.push(t, undefined)).toBeUndefined();
@@ -48,15 +56,83 @@ describe('HeadTurnCounter (yawDeg 25, releaseDeg 15, minDwellMs 250 by default)'
   });
 
   it('counts turns within the window and in total', () => {
-    const headTurn = defaults('headTurn', { windowS: 10 });
-    const counter = new HeadTurnCounter({ headTurn });
+    const counter = new HeadTurnCounter({ headTurn: defaults('headTurn', { windowS: 10 }) });
     // A 1 s turn every 3 s for 30 s.
     for (let t = 0; t <= 30_000; t += 100)
-      counter.push(t, t % 3000 >= 1000 && t % 3000 < 2000 ? 30 : 0);
+      counter.push(t, t % 3000 >= 1000 && t % 3000 < 2000 ? 35 : 0);
     expect(counter.count).toBe(10);
     // Turns end at 2 s + 3k s; those ending in (20 s, 30 s] are 23, 26, 29 s.
     expect(counter.inWindow(30_000)).toBe(3);
     counter.reset();
     expect(counter.count).toBe(0);
+  });
+});
+
+describe('HeadTurnCounter: turns measured from the resting yaw', () => {
+  it('a student resting at 15° with drifts to 20° counts no turn (a fixed 15° threshold would)', () => {
+    // 100 s of someone sitting turned 15° towards the window, drifting 11-21°.
+    const yaws = Array.from(
+      { length: 1000 },
+      (_, i) => 15 + 6 * Math.sin(i / 37) * Math.sin(i / 5),
+    );
+    const { turns, counter } = feed(yaws);
+    expect(turns).toEqual([]);
+    expect(counter.restingYawDeg).toBeGreaterThan(12);
+    expect(counter.restingYawDeg).toBeLessThan(18);
+  });
+
+  it('counts a 25° turn back to the side from a 15° rest as a turn to the right', () => {
+    // Rest at +15° (own left); a turn to -10° is 25° towards the own right.
+    const { turns } = feed([...wobble(15, 100, 2), ...hold(-10, 10), ...wobble(15, 30, 2)]);
+    expect(turns).toEqual([{ direction: 'right', startMs: 10_000, endMs: 11_000 }]);
+  });
+
+  it('does not learn the turns themselves: ten turns in a minute leave the rest near 0°', () => {
+    const yaws: number[] = [];
+    for (let k = 0; k < 10; k++) yaws.push(...wobble(0, 40, 2), ...hold(k % 2 ? 40 : -40, 20));
+    const { turns, counter } = feed([...yaws, ...wobble(0, 10, 2)]);
+    expect(turns).toHaveLength(10);
+    expect(Math.abs(counter.restingYawDeg)).toBeLessThan(3);
+  });
+
+  it('a student who keeps facing away is one turn and the "turned away" state, not a stream', () => {
+    const counter = new HeadTurnCounter({ headTurn: CONFIG });
+    const turns: HeadTurn[] = [];
+    const away: boolean[] = [];
+    const script = [...wobble(0, 50, 2), ...wobble(40, 1200, 6), ...wobble(0, 50, 2)];
+    script.forEach((yaw, i) => {
+      const turn = counter.push(i * 100, yaw);
+      if (turn) turns.push(turn);
+      away.push(counter.turnedAway(i * 100));
+    });
+    expect(turns).toEqual([{ direction: 'left', startMs: 5000, endMs: 125_000 }]);
+    // Away from awayAfterS into the turn until it ends; the 40° pose never became the rest.
+    expect(away[50 + CONFIG.awayAfterS * 10 - 1]).toBe(false);
+    expect(away[50 + CONFIG.awayAfterS * 10]).toBe(true);
+    expect(away[1249]).toBe(true);
+    expect(away[1250]).toBe(false);
+    expect(Math.abs(counter.restingYawDeg)).toBeLessThan(3);
+  });
+
+  it('caps the rest: readings beyond baselineMaxDeg never become the resting yaw', () => {
+    const { counter } = feed(hold(CONFIG.baselineMaxDeg + 10, 600));
+    expect(counter.restingYawDeg).toBe(0);
+    expect(counter.turnedAway(59_900)).toBe(true);
+  });
+
+  it('does not count the turn a track was born in (no start seen: e.g. a phantom track)', () => {
+    const { turns, counter } = feed([
+      ...hold(-45, 20),
+      ...hold(0, 20),
+      ...hold(-45, 10),
+      ...hold(0, 5),
+    ]);
+    expect(turns).toEqual([{ direction: 'right', startMs: 4000, endMs: 5000 }]);
+    expect(counter.count).toBe(1);
+  });
+
+  it('ignores frames without a pose and non-finite yaws', () => {
+    const { turns } = feed([...hold(0, 10), undefined, Number.NaN, ...hold(0, 10)]);
+    expect(turns).toEqual([]);
   });
 });

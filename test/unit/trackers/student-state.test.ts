@@ -75,8 +75,10 @@ describe('StudentState alerts', () => {
 
   it('raises "looking-around" at lookingAroundTurns turns in the window, with its cool-down', () => {
     const { lookingAroundTurns, alertCooldownS } = defaults('headTurn');
-    // A 1 s turn every 8 s, alternating sides: 7.5 per minute.
-    const yawAt = (t: number) => (t % 8000 < 1000 ? (Math.floor(t / 8000) % 2 ? -35 : 35) : 0);
+    // A 1 s turn every 8 s (from 4 s: a turn is counted only from a seen resting pose),
+    // alternating sides: 7.5 per minute.
+    const yawAt = (t: number) =>
+      t % 8000 >= 4000 && t % 8000 < 5000 ? (Math.floor(t / 8000) % 2 ? -35 : 35) : 0;
     const frames = eyeFrames({ fps: 10, durationMs: 200_000 });
     const state = student();
     const alerts = drive(state, frames, yawAt);
