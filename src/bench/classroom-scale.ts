@@ -2,7 +2,6 @@
 // frame by frame through the daemon's perception in one lane (models in-process on the main
 // thread) and through the inference pool, interleaved on the same frames. Gives the frame rates
 // per face count, the pool's speed-up and the event-loop delay while the pool works.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ProgressBar } from '../cli/progress-bar.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
@@ -19,6 +18,8 @@ interface ScaleRow {
   poolMs: number;
   /** 1000 ÷ mean pool frame time: frames per second processed back to back. */
   poolFps: number;
+  /** The lane's median ms per stage (in-process: each stage's own cost, nothing overlapping). */
+  laneStagesMs: Record<string, number>;
 }
 
 export interface ScaleReport {
@@ -55,7 +56,7 @@ export async function runClassroomScale(options: ScaleOptions): Promise<ScaleRep
   const { precision, floatModels } = config.models;
   const lane = await buildVariant({ key: 'lane', precision, floatModels }, build);
   const pool = await buildVariant({ key: 'pool', precision, floatModels, workers }, build);
-  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const loop = new LoopProbe();
   const rows: ScaleRow[] = [];
   let loopP99Ms = 0;
   try {
@@ -67,7 +68,6 @@ export async function runClassroomScale(options: ScaleOptions): Promise<ScaleRep
       progress.step(`lane/pool: ${scene.name}`);
       const samples = { lane: [] as FrameSample[], pool: [] as FrameSample[] };
       const atMax = faces === Math.max(...options.faceCounts);
-      loop.reset();
       await playInterleaved(
         scene,
         [lane, pool],
@@ -80,9 +80,16 @@ export async function runClassroomScale(options: ScaleOptions): Promise<ScaleRep
           }
         },
         // The delay is sampled only while the pool works: a lane frame blocks the loop by design.
-        atMax ? { before: (v) => v === pool && loop.enable(), after: () => loop.disable() } : {},
+        atMax
+          ? {
+              before: (v) => {
+                if (v === pool) loop.start();
+              },
+              after: () => loop.stop(),
+            }
+          : {},
       );
-      if (atMax) loopP99Ms = loop.count > 0 ? loop.percentile(99) / 1e6 : 0;
+      if (atMax) loopP99Ms = loop.p99Ms();
       const poolMs = mean(samples.pool.map((s) => s.endToEndMs));
       rows.push({
         faces,
@@ -90,10 +97,16 @@ export async function runClassroomScale(options: ScaleOptions): Promise<ScaleRep
         laneMs: round(mean(samples.lane.map((s) => s.endToEndMs))),
         poolMs: round(poolMs),
         poolFps: round(1000 / poolMs),
+        laneStagesMs: Object.fromEntries(
+          Object.keys(samples.lane[0]?.stagesMs ?? {}).map((stage) => [
+            stage,
+            round(median(samples.lane.map((s) => s.stagesMs[stage] ?? 0))),
+          ]),
+        ),
       });
     }
   } finally {
-    loop.disable();
+    loop.stop();
     await lane.close();
     await pool.close();
   }
@@ -107,3 +120,37 @@ export async function runClassroomScale(options: ScaleOptions): Promise<ScaleRep
     rows,
   };
 }
+
+/**
+ * Event-loop delay while a pool frame runs: a timer due every PROBE_MS records how late it fires
+ * (what MQTT keepalive or a command would wait). Started and stopped around each pool frame;
+ * nothing is measured while it is stopped, so the lane's frames, which block by design, are not.
+ */
+class LoopProbe {
+  private readonly delaysMs: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  start(): void {
+    this.stop();
+    const tick = (dueMs: number) => {
+      this.timer = setTimeout(() => {
+        const now = performance.now();
+        this.delaysMs.push(Math.max(0, now - dueMs));
+        tick(now + PROBE_MS);
+      }, PROBE_MS);
+    };
+    tick(performance.now() + PROBE_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  p99Ms(): number {
+    const sorted = [...this.delaysMs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] ?? 0;
+  }
+}
+
+const PROBE_MS = 5;

@@ -296,9 +296,10 @@ export class Pipeline {
       return undefined;
     }
     this.framesSinceDetection = 0;
-    // The windows are cut from the image before detect() first awaits: the frame may go.
-    const running = this.detector.detect(frame.image);
-    if (!this.options.detectorLane || hints.length === 0) return running;
+    if (!this.options.detectorLane || hints.length === 0) return this.detector.detect(frame.image);
+    // Windows are cut in turn while this frame goes on and is released: the lane cuts from a copy.
+    const image = frame.image.copy();
+    const running = this.detector.detect(image).finally(() => image.release());
     this.pending = { done: false };
     running.then(
       (detections) => {

@@ -6,7 +6,7 @@ import type { Mat } from '../../capture/cv.js';
 import { normalised } from '../../trackers/embedding-math.js';
 import type { Affine } from '../geometry/affine.js';
 import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
-import { splitEvenly } from '../inference/batches.js';
+import { faceBatches, startInTurn } from '../inference/batches.js';
 import { fixedBatch, type ModelSession, type SessionSource } from '../models.js';
 import { type FaceRef, faceCrop } from './face-crop.js';
 
@@ -72,14 +72,12 @@ export class FaceDescriber {
     // A free batch dimension: one batch per pool worker, run at once; else the model's batch.
     const chunks =
       fixed === undefined
-        ? splitEvenly(crops, this.options.models.parallelism ?? 1)
+        ? faceBatches(crops, this.options.models.parallelism ?? 1)
         : Array.from({ length: Math.ceil(crops.length / fixed) }, (_, k) =>
             crops.slice(k * fixed, (k + 1) * fixed),
           );
-    const results = await Promise.all(
-      chunks.map((chunk) =>
-        this.runChunk(session, image, chunk, fixed ?? chunk.length, sizePx, output),
-      ),
+    const results = await startInTurn(chunks, (chunk) =>
+      this.runChunk(session, image, chunk, fixed ?? chunk.length, sizePx, output),
     );
     return results.flat();
   }

@@ -5,6 +5,7 @@ import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import type { Config } from '../../config/schema.js';
 import { RAW_0_255, SIGNED_1, warpInto } from '../image/warp-tensor.js';
+import { startInTurn } from '../inference/batches.js';
 import type { ModelSession, SessionSource } from '../models.js';
 import type { Box, Detection } from '../types.js';
 import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
@@ -51,9 +52,9 @@ export class FaceDetector {
     this.nextRow = (this.nextRow + 1) % detectionRounds(image.cols, image.rows, tiles);
     const frame = { widthPx: image.cols, heightPx: image.rows };
     const windows = detectionWindows(image.cols, image.rows, tiles, row);
-    // Every window is cut from the image first, then the runs go out together (a pool runs them
-    // on several workers; the image is not needed once they are cut).
-    const found = await Promise.all(windows.map((window) => this.detectWindow(image, window)));
+    // Windows are cut one after another, the event loop running in between, and their runs go
+    // out as they are cut (a pool runs them on several workers at once).
+    const found = await startInTurn(windows, (window) => this.detectWindow(image, window));
     // The first window is the whole frame; a tile drops the faces its edges cut.
     const all = found.flatMap((boxes, i) => {
       const window = windows[i];

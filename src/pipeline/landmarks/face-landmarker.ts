@@ -6,7 +6,7 @@ import type { Mat } from '../../capture/cv.js';
 import { composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
 import { type FaceRegion, regionToCrop } from '../geometry/face-region.js';
 import { UNIT_0_1, warpInto } from '../image/warp-tensor.js';
-import { splitEvenly } from '../inference/batches.js';
+import { faceBatches, startInTurn } from '../inference/batches.js';
 import type { ModelSession, SessionSource } from '../models.js';
 import { eyeBox, eyeBoxToInput, eyePointsToCrop, mergeIris } from './iris-refine.js';
 import { IRIS_MODEL_POINTS, MESH_POINT_COUNT } from './mesh-indices.js';
@@ -73,9 +73,9 @@ export class FaceLandmarker {
     image: Mat,
     regions: FaceRegion[],
   ): Promise<{ faces: Array<FaceLandmarks | undefined>; timings: LandmarkTimings }> {
-    const parts = splitEvenly(regions, this.options.models.parallelism ?? 1);
+    const parts = faceBatches(regions, this.options.models.parallelism ?? 1);
     if (parts.length <= 1) return this.runBatch(image, regions);
-    const results = await Promise.all(parts.map((part) => this.runBatch(image, part)));
+    const results = await startInTurn(parts, (part) => this.runBatch(image, part));
     return {
       faces: results.flatMap((r) => r.faces),
       // Batches overlap: the slowest one's time is the stage's.
