@@ -60,7 +60,7 @@ export const schema = {
       'Frame budget: frames processed per second at most; newer frames replace older ones. 15 is ' +
         'the lowest rate that kept blink F1 at its every-frame value on franck.mp4 (first 100 s, ' +
         'large face 0.98; scaled to 56 px 0.96, 40 px 0.94); at 10 fps short blinks fall between ' +
-        'frames (0.96 / 0.94 / 0.89) and 20 fps gained nothing there for about 30 % more CPU ' +
+        'frames (0.96 / 0.94 / 0.89) and 20 fps gained nothing there for 25-40 % more CPU ' +
         '(tools/eval/blink-sizes.ts, docs/performance.md).',
     ),
     realtime: leaf(
