@@ -56,8 +56,12 @@ export const schema = {
     height: leaf(intIn(120, 2160), 720, 'Requested capture height in pixels.'),
     fps: leaf(
       numIn(0.5, 60),
-      10,
-      'Frame budget: frames processed per second at most; newer frames replace older ones.',
+      15,
+      'Frame budget: frames processed per second at most; newer frames replace older ones. 15 is ' +
+        'the lowest rate that kept blink F1 at its every-frame value on franck.mp4 (first 100 s, ' +
+        'large face 0.98; scaled to 56 px 0.96, 40 px 0.94); at 10 fps short blinks fall between ' +
+        'frames (0.96 / 0.94 / 0.89) and 20 fps gained nothing there for 25-40 % more CPU ' +
+        '(tools/eval/blink-sizes.ts, docs/performance.md).',
     ),
     realtime: leaf(
       bool(),
@@ -116,8 +120,10 @@ export const schema = {
     nmsIou: leaf(numIn(0.05, 0.95), 0.3, 'Overlap above which two detections are the same face.'),
     intervalFrames: leaf(
       intIn(1, 300),
-      5,
-      'Run the detector every N processed frames (sooner when a track is lost).',
+      8,
+      'Run the detector every N processed frames (sooner when a track is lost). 8 at the 15 fps ' +
+        'budget is a detection every ~0.53 s, as 5 frames were at 10 fps; blink F1 on the scaled ' +
+        'franck clips was the same as with 5, for 5-16 % less CPU (docs/performance.md).',
     ),
     minFacePx: leaf(
       intIn(8, 512),
@@ -195,6 +201,15 @@ export const schema = {
       10,
       'The open-eye baseline is a high percentile of the open-eye values of this many seconds: ' +
         'long enough to ride over blinks, short enough to follow slow pose/distance drift.',
+    ),
+    minFacePx: leaf(
+      intIn(0, 512),
+      38,
+      'Faces narrower than this (px, landmark box) get no eye measurements: blinks, blink rate, ' +
+        'PERCLOS and eyes-closed time are published as null with eyesMeasurable false, and no ' +
+        '"tired" alert comes from the eyes. Measured on the clips scaled into a 1280x720 room: at ' +
+        '40 px blinks still score F1 0.94 (franck, 15 fps) with no more false blinks than large ' +
+        'faces; at 35 px cap12_edit gets 3-4 false blinks in 53 s, at 30 px 9. 0 measures every face.',
     ),
     maxGapMs: leaf(
       intIn(50, 10_000),

@@ -5,14 +5,19 @@ import type { Expression } from '../pipeline/types.js';
 
 /** Per-student state, as published on students/<id>. */
 export interface StudentSignals {
+  /**
+   * The face is wide enough (blink.minFacePx) for eye measurements to mean something. When false,
+   * the four eye fields below are null: unknown, not zero.
+   */
+  eyesMeasurable: boolean;
   /** Blinks since the track was born (or since the last `reset` command). */
-  blinks: number;
+  blinks: number | null;
   /** Blinks per minute over the blink window. */
-  blinkRatePerMin: number;
+  blinkRatePerMin: number | null;
   /** Share of the window with eyes at least 80% closed (P80), 0..1. */
-  perclos: number;
+  perclos: number | null;
   /** Total time with eyes closed for longer than a blink, ms. */
-  eyesClosedMs: number;
+  eyesClosedMs: number | null;
   /** Head turns left/right since birth (or reset). */
   turns: number;
   /** Turns within the head-turn window. */

@@ -24,10 +24,11 @@ const STOP_FLUSH_MS = 3000;
 
 /** The final `present: false` of an erased student's old id carries no value of theirs. */
 const ERASED_SIGNALS: StudentSignals = {
-  blinks: 0,
-  blinkRatePerMin: 0,
-  perclos: 0,
-  eyesClosedMs: 0,
+  eyesMeasurable: false,
+  blinks: null,
+  blinkRatePerMin: null,
+  perclos: null,
+  eyesClosedMs: null,
   turns: 0,
   turnsInWindow: 0,
   yawDeg: 0,

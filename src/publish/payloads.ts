@@ -23,6 +23,9 @@ const round = (value: number, decimals: number): number => {
   return Math.round(value * scale) / scale;
 };
 
+const orNull = (value: number | null, f: (v: number) => number): number | null =>
+  value === null ? null : f(value);
+
 export class PayloadBuilder {
   private readonly device: string;
 
@@ -56,10 +59,12 @@ export class PayloadBuilder {
       ...this.envelope(wallMs),
       student,
       present,
+      eyesMeasurable: signals.eyesMeasurable,
+      // Unknown (face too small for eye measurements) is published as null, never as 0.
       blinks: signals.blinks,
-      blinkRatePerMin: round(signals.blinkRatePerMin, 1),
-      perclos: round(signals.perclos, 2),
-      eyesClosedMs: Math.round(signals.eyesClosedMs),
+      blinkRatePerMin: orNull(signals.blinkRatePerMin, (v) => round(v, 1)),
+      perclos: orNull(signals.perclos, (v) => round(v, 2)),
+      eyesClosedMs: orNull(signals.eyesClosedMs, Math.round),
       turns: signals.turns,
       turnsInWindow: signals.turnsInWindow,
       pose: {
@@ -119,6 +124,7 @@ export class PayloadBuilder {
 /** The fields of a student payload that count as a change worth sending before the heartbeat. */
 export function materialKey(signals: StudentSignals): string {
   return [
+    signals.eyesMeasurable,
     signals.blinks,
     signals.turns,
     signals.expression,

@@ -98,9 +98,11 @@ export function associate(
 }
 
 /**
- * Tracks marked uncertain (crossing, occlusion, jump) that now bring an embedding are checked
- * against their own appearance: swapped pairs are swapped back, and a face that is clearly somebody
- * else is detached from the track (it becomes a new or re-identified track instead).
+ * Contested tracks (another face overlapped them, or their box jumped) that now bring an embedding
+ * are checked against their own appearance: swapped pairs are swapped back, and a face that is
+ * clearly somebody else is detached from the track (it becomes a new or re-identified track
+ * instead). A track that was only missing for a while is not contested: the face that came back
+ * where it was heading is kept even when its embedding is far (a turned head, a half-covered face).
  */
 function settleIdentities(
   matches: Match[],
@@ -109,7 +111,7 @@ function settleIdentities(
 ): Association {
   const doubtful = matches.filter(
     (m) =>
-      m.record.uncertain &&
+      m.record.contested &&
       !m.record.overlapping &&
       m.observation.embedding &&
       m.record.gallery.size > 0,
@@ -137,7 +139,7 @@ function settleIdentities(
   for (const match of matches) {
     const { record, observation } = match;
     const distance =
-      record.uncertain && !record.overlapping && observation.embedding
+      record.contested && !record.overlapping && observation.embedding
         ? record.gallery.distance(observation.embedding)
         : undefined;
     if (distance !== undefined && distance > reidMaxDistance) detached.push(observation);

@@ -2,7 +2,7 @@
 import type { Box } from '../pipeline/types.js';
 
 // Overlap is defined once, beside non-maximum suppression; trackers use the same numbers.
-export { iou } from '../pipeline/detect/nms.js';
+export { iou, overlapOfSmaller } from '../pipeline/detect/nms.js';
 
 /** Centre velocity in pixels per millisecond. */
 export interface Velocity {

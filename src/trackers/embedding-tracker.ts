@@ -4,15 +4,25 @@ import type { Config } from '../config/schema.js';
 import type { EventOf } from '../events/types.js';
 import type { Box, Observation, TrackHint } from '../pipeline/types.js';
 import { type Association, associate, predictedBox, reidentify } from './association.js';
-import { blendVelocity, iou, relativeShift, roundBox, ZERO_VELOCITY } from './box-geometry.js';
+import {
+  blendVelocity,
+  iou,
+  overlapOfSmaller,
+  relativeShift,
+  roundBox,
+  ZERO_VELOCITY,
+} from './box-geometry.js';
 import { newRecord, type TrackRecord } from './track-record.js';
 
 /** A face moved by more than half its size against the prediction: the match may be wrong. */
 const JUMP_SHIFT = 0.5;
 /** Boxes of two faces overlapping at least this much: one occludes the other. */
 const OVERLAP_IOU = 0.05;
-/** An unmatched observation this much on top of a matched face is the same face measured twice. */
-const DUPLICATE_IOU = 0.5;
+/**
+ * An unmatched observation with this share of the smaller box on a face seen now is that face
+ * measured twice (IoU ≥ 0.5, the earlier rule, implies it).
+ */
+const DUPLICATE_OVERLAP = 0.5;
 /** Weight of the newest velocity measurement. */
 const VELOCITY_WEIGHT = 0.5;
 
@@ -157,6 +167,7 @@ export class EmbeddingTracker {
     const predicted = predictedBox(record, tMs);
     if (relativeShift(predicted, observation.box) > JUMP_SHIFT) {
       record.uncertain = true;
+      record.contested = true;
       record.velocity = ZERO_VELOCITY;
     } else {
       record.velocity = blendVelocity(
@@ -167,7 +178,9 @@ export class EmbeddingTracker {
         VELOCITY_WEIGHT,
       );
     }
-    // Back after an occlusion or a detector miss: the face that reappeared may be someone else.
+    // Back after an occlusion or a detector miss where it was heading: the same face, perhaps in a
+    // pose the gallery lacks. Its next embedding joins the gallery; it does not judge the face
+    // (a face back from a turn measured farther than reidMaxDistance from its own frontal views).
     if (record.missed > 0) record.uncertain = true;
     record.box = { ...observation.box };
     record.lastSeenMs = tMs;
@@ -179,6 +192,7 @@ export class EmbeddingTracker {
       record.gallery.add(observation.embedding);
       record.embeddingMs = tMs;
       record.uncertain = false;
+      record.contested = false;
     }
   }
 
@@ -200,12 +214,22 @@ export class EmbeddingTracker {
   private addTentative(association: Association, tMs: number): void {
     const seen = this.records.filter((record) => record.current);
     for (const observation of association.unmatched) {
-      const duplicate = seen.some((record) => iou(record.box, observation.box) >= DUPLICATE_IOU);
-      if (duplicate) continue;
+      if (seen.some((record) => this.sameFace(record, observation))) continue;
       const record = newRecord(`pending-${this.nextPending++}`, observation, tMs);
       this.records.push(record);
       seen.push(record);
     }
+  }
+
+  /**
+   * `observation` is the face `record` holds now, measured a second time: it lies mostly on it.
+   * Two visible faces cannot share that much of the image (the one behind would be hidden), while a
+   * second box on part of a face (a tile's detection, then FaceMesh's shifted fit) does. Embeddings
+   * cannot tell: such a shifted fit measured 0.48 and 0.58 from its own track (smirk_skarsgard and
+   * the mediapipe iris clip with detection.tiles 3), within the different-people range (0.31 min).
+   */
+  private sameFace(record: TrackRecord, observation: Observation): boolean {
+    return overlapOfSmaller(record.box, observation.box) >= DUPLICATE_OVERLAP;
   }
 
   /** Tentative tracks with an embedding either take a missing track's id back or get a new one. */
@@ -230,6 +254,7 @@ export class EmbeddingTracker {
       returning.missed = 0;
       returning.lost = false;
       returning.uncertain = false;
+      returning.contested = false;
       returning.current = newcomer.current;
       returning.gallery.absorb(newcomer.gallery);
       returning.embeddingMs = tMs;
@@ -263,6 +288,7 @@ export class EmbeddingTracker {
         if (!a || !b || (!a.current && !b.current) || iou(a.box, b.box) < OVERLAP_IOU) continue;
         a.overlapping = b.overlapping = true;
         a.uncertain = b.uncertain = true;
+        a.contested = b.contested = true;
       }
     }
   }

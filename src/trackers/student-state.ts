@@ -13,6 +13,10 @@ import { AlertCooldown } from './time-windows.js';
 const PERCLOS_MIN_COVERAGE = 0.5;
 /** Pose is reported to subscribers in buckets of this many degrees (state events on change). */
 const POSE_BUCKET_DEG = 15;
+/** The face width is the median of this many recent observations (one bad box does not flip it). */
+const FACE_WIDTH_SAMPLES = 15;
+/** Hysteresis: measurable eyes stay measurable down to this share of blink.minFacePx. */
+const MEASURABLE_RELEASE = 0.9;
 
 export interface StudentStateOptions {
   trackId: string;
@@ -37,6 +41,8 @@ export class StudentState {
   private readonly tiredCooldown: AlertCooldown;
   private readonly lookingCooldown: AlertCooldown;
   private pose: HeadPose = { yawDeg: 0, pitchDeg: 0, rollDeg: 0 };
+  private readonly faceWidthsPx: number[] = [];
+  private measurable = false;
 
   constructor(options: StudentStateOptions) {
     this.trackId = options.trackId;
@@ -53,7 +59,11 @@ export class StudentState {
   /** One frame in which this student was observed; returns blink, turn and alert events. */
   update(tMs: number, observation: Observation): Event[] {
     const events: Event[] = [];
-    const blink = this.blinkDetector.push(tMs, observation.eyes);
+    this.measureFace(observation.box.w);
+    // Eyes of a face too small to measure them are no eyes: pending closures break (maxGapMs)
+    // and PERCLOS leaves the time out, instead of counting noise as blinks.
+    const eyes = this.measurable ? observation.eyes : undefined;
+    const blink = this.blinkDetector.push(tMs, eyes);
     if (blink) events.push({ type: 'blink', track: this.trackId, ...blink });
     this.perclos.push(tMs, this.blinkDetector.openness, this.blinkDetector.openLevel);
     if (observation.pose) this.pose = { ...observation.pose };
@@ -66,11 +76,13 @@ export class StudentState {
 
   signals(tMs: number): StudentSignals {
     const reading = this.expression.reading();
+    const eyes = this.measurable;
     return {
-      blinks: this.blinkDetector.count,
-      blinkRatePerMin: round(this.blinkDetector.ratePerMin(tMs), 1),
-      perclos: round(this.perclos.value(tMs), 3),
-      eyesClosedMs: Math.round(this.blinkDetector.eyesClosedMs()),
+      eyesMeasurable: eyes,
+      blinks: eyes ? this.blinkDetector.count : null,
+      blinkRatePerMin: eyes ? round(this.blinkDetector.ratePerMin(tMs), 1) : null,
+      perclos: eyes ? round(this.perclos.value(tMs), 3) : null,
+      eyesClosedMs: eyes ? Math.round(this.blinkDetector.eyesClosedMs()) : null,
       turns: this.turns.count,
       turnsInWindow: this.turns.inWindow(tMs),
       yawDeg: Math.round(this.pose.yawDeg),
@@ -89,6 +101,7 @@ export class StudentState {
     const s = this.signals(tMs);
     const bucket = (deg: number) => Math.round(deg / POSE_BUCKET_DEG);
     return [
+      s.eyesMeasurable,
       s.blinks,
       s.turns,
       s.expression,
@@ -109,7 +122,19 @@ export class StudentState {
     this.lookingCooldown.reset();
   }
 
+  /** Median width of the recent observations against blink.minFacePx, with hysteresis. */
+  private measureFace(widthPx: number): void {
+    this.faceWidthsPx.push(widthPx);
+    if (this.faceWidthsPx.length > FACE_WIDTH_SAMPLES) this.faceWidthsPx.shift();
+    const sorted = [...this.faceWidthsPx].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const { minFacePx } = this.blinkConfig;
+    this.measurable = median >= (this.measurable ? MEASURABLE_RELEASE * minFacePx : minFacePx);
+  }
+
   private tiredReason(tMs: number): string | undefined {
+    // Nothing is known about the eyes of a face too small to measure them.
+    if (!this.measurable) return undefined;
     const { windowS, tiredBlinks, tiredPerclos } = this.blinkConfig;
     const blinks = this.blinkDetector.inWindow(tMs);
     if (blinks >= tiredBlinks) return `${blinks} blinks in ${windowS} s (≥ ${tiredBlinks})`;

@@ -22,8 +22,14 @@ export interface TrackRecord {
   /** When the last accepted embedding arrived. */
   embeddingMs: number | undefined;
   expressionMs: number | undefined;
-  /** Set by a crossing, an occlusion or a jump; cleared by an embedding that settles identity. */
+  /** Set by a crossing, an occlusion or a gap; cleared by an embedding that settles identity. */
   uncertain: boolean;
+  /**
+   * Another face overlapped it or its box jumped: the face it holds may be somebody else's, so an
+   * embedding that does not match swaps or detaches it. A gap alone (a hand passing, a fast turn
+   * to profile) does not contest the face that comes back where the track was heading.
+   */
+  contested: boolean;
   /** The box overlaps another observed face now (embeddings taken now would mix two faces). */
   overlapping: boolean;
   /** The observation attributed to this track in the current update, if any. */
@@ -44,6 +50,7 @@ export function newRecord(id: string, observation: Observation, tMs: number): Tr
     embeddingMs: undefined,
     expressionMs: observation.expression ? tMs : undefined,
     uncertain: false,
+    contested: false,
     overlapping: false,
     current: observation,
   };

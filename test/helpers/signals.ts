@@ -3,6 +3,7 @@ import type { StudentSignals } from '../../src/events/types.js';
 
 export function signals(overrides: Partial<StudentSignals> = {}): StudentSignals {
   return {
+    eyesMeasurable: true,
     blinks: 0,
     blinkRatePerMin: 0,
     perclos: 0,

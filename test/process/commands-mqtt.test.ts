@@ -127,7 +127,7 @@ describe('classpulse run driven by MQTT commands', () => {
       expect(erased.code, erased.stderr).toBe(0);
       await waitFor('ana ended', () => students('ana').some((m) => m.present === false), 30_000);
       const final = students('ana').find((m) => m.present === false) as Json;
-      expect(final).toMatchObject({ blinks: 0, turns: 0 });
+      expect(final).toMatchObject({ eyesMeasurable: false, blinks: null, turns: 0 });
       await sleep(2.5 * HEARTBEAT_S * 1000);
       expect(students('ana').filter((m) => seqOf(m) > seqOf(final))).toEqual([]);
       expect(anonymous().some((m) => seqOf(m) > seqOf(final) && m.present)).toBe(true);

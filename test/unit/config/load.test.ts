@@ -28,7 +28,7 @@ function issuesOf(load: () => unknown): ConfigIssue[] {
 describe('loadConfig: valid input', () => {
   it('uses the schema defaults and derives topic, client id and gallery path', () => {
     const { config } = loadConfig({ file: yamlFile('{}\n'), env: noEnv });
-    expect(config.camera.fps).toBe(10);
+    expect(config.camera.fps).toBe(15);
     expect(config.mqtt.baseTopic).toBe('classpulse/room-1/classpulse-1');
     expect(config.mqtt.clientId).toBe('classpulse-classpulse-1');
     expect(config.identity.gallery).toBe('/var/lib/classpulse/gallery.json');

@@ -1,8 +1,12 @@
 // The privacy guard refuses anything that could carry an image, an embedding or binary data, and
 // anything over the size bound; ordinary payloads (including a snapshot path) pass.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { PayloadBuilder } from '../../../src/publish/payloads.js';
 import { PrivacyGuard } from '../../../src/publish/privacy-guard.js';
+import { signals } from '../../helpers/signals.js';
 
 const guard = new PrivacyGuard({ maxPayloadBytes: 4096 });
 const payloads = new PayloadBuilder({ deviceId: 'box-1' });
@@ -20,6 +24,36 @@ describe('PrivacyGuard', () => {
     expect(
       guard.check(payloads.health(0, { cpuTempC: 61.5, framesDropped: 3, throttled: false })),
     ).toEqual({ ok: true });
+  });
+
+  it('passes student payloads with and without measurable eyes, as the documented schema says', () => {
+    const schema = JSON.parse(
+      readFileSync(
+        resolve(import.meta.dirname, '../../../docs/schemas/student-state.json'),
+        'utf8',
+      ),
+    ) as object;
+    const validate = new Ajv({ strict: true }).compile(schema);
+    const unknownEyes = signals({
+      eyesMeasurable: false,
+      blinks: null,
+      blinkRatePerMin: null,
+      perclos: null,
+      eyesClosedMs: null,
+    });
+    for (const s of [signals({ blinks: 3, perclos: 0.04321 }), unknownEyes]) {
+      const payload = { ...payloads.student(0, 'anon-1', s, true), seq: 1 };
+      expect(guard.check(payload)).toEqual({ ok: true });
+      expect({ ok: validate(payload), errors: validate.errors ?? null }).toEqual({
+        ok: true,
+        errors: null,
+      });
+    }
+    expect(payloads.student(0, 'anon-1', unknownEyes, true)).toMatchObject({
+      eyesMeasurable: false,
+      blinks: null,
+      perclos: null,
+    });
   });
 
   it.each([

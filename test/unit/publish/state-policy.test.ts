@@ -63,8 +63,8 @@ describe('StatePolicy', () => {
         const s = student.s;
         s.yawDeg = Math.max(-60, Math.min(60, s.yawDeg + (random() - 0.5) * 4));
         s.pitchDeg = (random() - 0.5) * 10;
-        s.perclos = Math.min(1, Math.max(0, s.perclos + (random() - 0.5) * 0.01));
-        if (random() < 18 * perFrame) s.blinks += 1;
+        s.perclos = Math.min(1, Math.max(0, (s.perclos ?? 0) + (random() - 0.5) * 0.01));
+        if (random() < 18 * perFrame) s.blinks = (s.blinks ?? 0) + 1;
         if (random() < 3 * perFrame) s.turns += 1;
         if (random() < 2 * perFrame)
           s.expression = EXPRESSIONS[Math.floor(random() * EXPRESSIONS.length)] ?? 'neutral';

@@ -37,11 +37,12 @@ describe('associate', () => {
     expect(unmatched).toEqual([far]);
   });
 
-  it('swaps back two uncertain tracks whose claims crossed over', () => {
+  it('swaps back two contested tracks whose claims crossed over', () => {
     const bank = new FaceBank(23);
     const ann = confirmedRecord('anon-1', 'ann', 200, bank);
     const bob = confirmedRecord('anon-2', 'bob', 300, bank);
     ann.uncertain = bob.uncertain = true;
+    ann.contested = bob.contested = true;
     const observations: Observation[] = [
       { trackId: 'anon-2', box: box(200), embedding: bank.sample('ann') },
       { trackId: 'anon-1', box: box(300), embedding: bank.sample('bob') },
@@ -52,10 +53,11 @@ describe('associate', () => {
     expect(byId.get('anon-2')).toBe(observations[1]);
   });
 
-  it('detaches a face from an uncertain track when it is clearly someone else', () => {
+  it('detaches a face from a contested track when it is clearly someone else', () => {
     const bank = new FaceBank(24);
     const ann = confirmedRecord('anon-1', 'ann', 200, bank);
     ann.uncertain = true;
+    ann.contested = true;
     const stranger: Observation = {
       trackId: 'anon-1',
       box: box(200),
@@ -64,6 +66,17 @@ describe('associate', () => {
     const { matches, unmatched } = associate([ann], [stranger], 100, options);
     expect(matches).toEqual([]);
     expect(unmatched).toEqual([stranger]);
+  });
+
+  it('keeps the face that came back after a gap even when its embedding is far (turned head)', () => {
+    const bank = new FaceBank(26);
+    const ann = confirmedRecord('anon-1', 'ann', 200, bank);
+    // Missing for a frame or two, then claimed again where it was heading: uncertain, not contested.
+    ann.uncertain = true;
+    const turned: Observation = { trackId: 'anon-1', box: box(204), embedding: bank.sample('eve') };
+    const { matches, unmatched } = associate([ann], [turned], 100, options);
+    expect(matches.map((m) => m.observation)).toEqual([turned]);
+    expect(unmatched).toEqual([]);
   });
 
   it('trusts motion over a far refresh embedding when nothing made the track uncertain', () => {

@@ -233,6 +233,36 @@ describe('EmbeddingTracker', () => {
     expect(result.events.map((e) => e.change)).toEqual(['born']);
   });
 
+  it('keeps one id for a face lost for two frames that comes back turned (far embedding)', () => {
+    // The same student before and after a fast turn: the turned view is drawn as another person
+    // in the bank, i.e. its embedding is as far from the frontal gallery as a stranger's.
+    const turned = steadyScene(2000).map((f) => {
+      if (f.tMs < 1000) return f;
+      if (f.tMs < 1200) return { ...f, faces: [] };
+      return { ...f, faces: f.faces.map((face) => ({ ...face, person: 'ann-turned' })) };
+    });
+    const result = run(makeTracker(), turned, { claims: true });
+    expect(idsOf(result, 'ann')).toEqual(['anon-1']);
+    expect(idsOf(result, 'ann-turned')).toEqual(['anon-1']);
+    expect(result.events.map((e) => `${e.track}:${e.change}`)).toEqual(['anon-1:born']);
+  });
+
+  it('does not open a second track on a second, shifted measurement of a tracked face', () => {
+    const tracker = makeTracker();
+    run(tracker, steadyScene(1000), { claims: true });
+    // A tile's detection on the lower part of the face, fitted by FaceMesh: IoU with the face
+    // below 0.5, but two thirds of it lies on the face.
+    const update = tracker.update(
+      [
+        { trackId: 'anon-1', box: box(200) },
+        { box: { x: 205, y: 130, w: 50, h: 50 }, embedding: new FaceBank(9).sample('ann') },
+      ],
+      1000,
+    );
+    expect(update.matches.map((m) => m.trackId)).toEqual(['anon-1']);
+    expect(tracker.hints(1100).map((h) => h.id)).toEqual(['anon-1']);
+  });
+
   it('lets only one of two observations claiming the same track continue it', () => {
     const tracker = makeTracker();
     run(tracker, steadyScene(500), { claims: true });

@@ -21,16 +21,20 @@ function drive(
   state: StudentState,
   frames: ReturnType<typeof eyeFrames>,
   yawAt: (tMs: number) => number = () => 0,
+  widthAt: (tMs: number) => number = () => BOX.w,
+  blinks: EventOf<'blink'>[] = [],
 ): EventOf<'alert'>[] {
   const alerts: EventOf<'alert'>[] = [];
   for (const frame of frames) {
+    const w = widthAt(frame.tMs);
     const observation: Observation = {
-      box: BOX,
+      box: { ...BOX, w, h: w },
       pose: { yawDeg: yawAt(frame.tMs), pitchDeg: 0, rollDeg: 0 },
     };
     if (frame.eyes) observation.eyes = frame.eyes;
     for (const event of state.update(frame.tMs, observation)) {
       if (event.type === 'alert') alerts.push(event);
+      if (event.type === 'blink') blinks.push(event);
     }
   }
   return alerts;
@@ -105,5 +109,42 @@ describe('StudentState alerts', () => {
     expect(signals.blinkRatePerMin).toBeCloseTo(15, 0);
     // The blinks themselves are eyes shut: 200 ms of every 4 s.
     expect(signals.perclos).toBeCloseTo(0.05, 2);
+  });
+
+  describe('faces too small for eye measurements (blink.minFacePx)', () => {
+    const { minFacePx } = defaults('blink');
+    // Blinking 33/min and eyes shut long enough for PERCLOS: every eye signal would fire.
+    const frames = eyeFrames({
+      fps: 10,
+      durationMs: 120_000,
+      closures: periodic(1000, 1800, 120_000, 200),
+    });
+
+    it('reports eyes as unknown (null), counts no blinks and raises no tired alert', () => {
+      const state = student();
+      const blinks: EventOf<'blink'>[] = [];
+      const alerts = drive(state, frames, undefined, () => minFacePx - 4, blinks);
+      expect(blinks).toEqual([]);
+      expect(alerts).toEqual([]);
+      expect(state.signals(120_000)).toMatchObject({
+        eyesMeasurable: false,
+        blinks: null,
+        blinkRatePerMin: null,
+        perclos: null,
+        eyesClosedMs: null,
+      });
+    });
+
+    it('measures once the face is wide enough, and does not flicker just under the threshold', () => {
+      const state = student();
+      const blinks: EventOf<'blink'>[] = [];
+      // Small for 30 s, then at the threshold, then 5 % under it (inside the hysteresis).
+      const widthAt = (t: number) =>
+        t < 30_000 ? minFacePx - 6 : t < 60_000 ? minFacePx : Math.round(minFacePx * 0.95);
+      drive(state, frames, undefined, widthAt, blinks);
+      expect(blinks.length).toBeGreaterThan(20);
+      expect(blinks.every((b) => b.startMs >= 30_000)).toBe(true);
+      expect(state.signals(120_000).eyesMeasurable).toBe(true);
+    });
   });
 });
