@@ -226,9 +226,14 @@ export class Pipeline {
           region: regionFromLandmarks(face.points),
           detectorOnly: false,
         });
-      } else if (job.detection && !duplicate) {
+      } else if (
+        job.detection &&
+        !duplicate &&
+        (job.hint || job.detection.score >= UNCONFIRMED_MIN_SCORE)
+      ) {
         // The detector sees a face FaceMesh cannot measure (too small, turned away): still report
-        // it so the tracker keeps the student, with the box the detector gave.
+        // it so the tracker keeps the student, with the box the detector gave. A new face FaceMesh
+        // cannot confirm needs a confident detection: low-score boxes are for faces FaceMesh finds.
         const { score, ...box } = job.detection;
         const index =
           observations.push({ box, score, ...(trackId !== undefined ? { trackId } : {}) }) - 1;
@@ -351,6 +356,13 @@ export class Pipeline {
     timingsMs.expression = performance.now() - t0;
   }
 }
+
+/**
+ * The least detector score at which a new face that FaceMesh cannot confirm still opens a track.
+ * detection.minScore (0.4) keeps low-score boxes because FaceMesh confirms the small faces they
+ * find; alone, such a box was a phantom track on franck's first 100 s (0.5: the previous default).
+ */
+export const UNCONFIRMED_MIN_SCORE = 0.5;
 
 /** Landmark boxes overlapping this much are one face measured twice. */
 const DUPLICATE_IOU = 0.5;
