@@ -362,7 +362,7 @@ export class Pipeline {
  * detection.minScore (0.4) keeps low-score boxes because FaceMesh confirms the small faces they
  * find; alone, such a box was a phantom track on franck's first 100 s (0.5: the previous default).
  */
-export const UNCONFIRMED_MIN_SCORE = 0.5;
+const UNCONFIRMED_MIN_SCORE = 0.5;
 
 /** Landmark boxes overlapping this much are one face measured twice. */
 const DUPLICATE_IOU = 0.5;

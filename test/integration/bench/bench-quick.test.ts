@@ -49,6 +49,20 @@ describe('classpulse bench --json --quick', () => {
     expect(report.rssMb.steady).toBeGreaterThan(0);
     expect(report.precision.agreement.int8.frames).toBeGreaterThan(0);
     expect(report.tfjs.frames).toBeGreaterThan(0);
+    // Classroom scale: one lane against the pool on the same frames, and back-row recall.
+    expect(report.scale.rows.map((r) => r.faces)).toEqual([1, 10]);
+    for (const row of report.scale.rows) {
+      expect(row.poolMs, `${row.faces} faces`).toBeGreaterThan(0);
+      expect(row.laneMs, `${row.faces} faces`).toBeGreaterThan(0);
+    }
+    expect(report.scale.workers).toBeGreaterThanOrEqual(1);
+    expect(report.scale.workersSpeedup).toBeGreaterThan(0);
+    expect(report.scale.eventLoopP99Ms).toBeGreaterThanOrEqual(0);
+    expect(report.classroomRecallDefault.expected).toBe(21);
+    expect(report.classroomRecallDefault.found).toBeGreaterThan(0);
+    expect(Object.keys(report.targets)).toEqual(
+      expect.arrayContaining(['classroom30Fps', 'workersSpeedup', 'eventLoopP99Ms']),
+    );
     // Progress went to stderr, never into stdout's JSON.
     expect(result.stderr).toContain('bench: ');
   }, 180_000);
