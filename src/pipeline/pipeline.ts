@@ -187,6 +187,7 @@ export class Pipeline {
     const { faces, timings } = await this.landmarker.run(
       frame.image,
       jobs.map((j) => j.region),
+      jobs.map((j) => j.hint?.needsEyes !== false),
     );
     timingsMs.mesh = timings.meshMs;
     timingsMs.iris = timings.irisMs;
@@ -208,8 +209,8 @@ export class Pipeline {
         const observation: Observation = {
           box: boxOfPoints(face.points),
           landmarks: face.points,
-          eyes: eyeOpenness(face.points),
         };
+        if (face.eyesRefined) observation.eyes = eyeOpenness(face.points);
         const pose = headPose(face.points);
         if (pose) observation.pose = pose;
         if (trackId !== undefined) observation.trackId = trackId;

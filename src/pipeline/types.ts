@@ -64,6 +64,11 @@ export interface TrackHint {
   needsEmbedding: boolean;
   /** The tracker wants a fresh expression for this track. */
   needsExpression: boolean;
+  /**
+   * false: the face is too small for eye measurements (blink.minFacePx), whose eyes the trackers
+   * discard; the pipeline then skips the iris model for it. Absent: eyes wanted.
+   */
+  needsEyes?: boolean;
 }
 
 /** The stages the pipeline times per frame (health reports them; the trackers add 'track'). */

@@ -74,8 +74,13 @@ export class Classroom {
     this.published.clear();
   }
 
+  /** The tracker's hints; a face too small for eye measurements asks for none (no iris run). */
   hints(tMs: number): TrackHint[] {
-    return this.tracker.hints(tMs);
+    return this.tracker
+      .hints(tMs)
+      .map((hint) =>
+        this.students.get(hint.id)?.eyesMeasurable === false ? { ...hint, needsEyes: false } : hint,
+      );
   }
 
   summary(tMs: number): ClassSummary {

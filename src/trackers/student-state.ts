@@ -74,6 +74,11 @@ export class StudentState {
     return events;
   }
 
+  /** Eye measurements of this face are used (it is at least blink.minFacePx wide, hysteresis). */
+  get eyesMeasurable(): boolean {
+    return this.measurable;
+  }
+
   signals(tMs: number): StudentSignals {
     const reading = this.expression.reading();
     const eyes = this.measurable;

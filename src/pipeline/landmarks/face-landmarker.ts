@@ -8,7 +8,13 @@ import { type FaceRegion, regionToCrop } from '../geometry/face-region.js';
 import { UNIT_0_1, warpInto } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import type { ModelSession, SessionSource } from '../models.js';
-import { eyeBox, eyeBoxToInput, eyePointsToCrop, mergeIris } from './iris-refine.js';
+import {
+  eyeBox,
+  eyeBoxToInput,
+  eyePointsToCrop,
+  mergeIris,
+  meshOnlyPoints,
+} from './iris-refine.js';
 import { IRIS_MODEL_POINTS, MESH_POINT_COUNT } from './mesh-indices.js';
 
 const MESH_INPUT_PX = 192;
@@ -20,6 +26,11 @@ export interface FaceLandmarks {
   faceScore: number;
   /** 478 points (468 mesh + 2×5 iris), xyz interleaved, frame pixels; eyes refined by the iris model. */
   points: Float32Array;
+  /**
+   * The iris model refined the eyes. false: it was skipped (the face is too small for eye
+   * measurements): FaceMesh's own eye contours, iris points at the eye-corner midpoints.
+   */
+  eyesRefined: boolean;
 }
 
 export interface LandmarkTimings {
@@ -72,9 +83,11 @@ export class FaceLandmarker {
   async run(
     image: Mat,
     regions: FaceRegion[],
+    refineEyes: boolean[] = regions.map(() => true),
   ): Promise<{ faces: Array<FaceLandmarks | undefined>; timings: LandmarkTimings }> {
-    const parts = faceBatches(regions, this.options.models.parallelism ?? 1);
-    if (parts.length <= 1) return this.runBatch(image, regions);
+    const jobs = regions.map((region, i) => ({ region, refine: refineEyes[i] !== false }));
+    const parts = faceBatches(jobs, this.options.models.parallelism ?? 1);
+    if (parts.length <= 1) return this.runBatch(image, jobs);
     const results = await startInTurn(parts, (part) => this.runBatch(image, part));
     return {
       faces: results.flatMap((r) => r.faces),
@@ -88,8 +101,9 @@ export class FaceLandmarker {
 
   private async runBatch(
     image: Mat,
-    regions: FaceRegion[],
+    jobs: Array<{ region: FaceRegion; refine: boolean }>,
   ): Promise<{ faces: Array<FaceLandmarks | undefined>; timings: LandmarkTimings }> {
+    const regions = jobs.map((j) => j.region);
     const timings: LandmarkTimings = { meshMs: 0, irisMs: 0 };
     if (regions.length === 0) return { faces: [], timings };
     const mesh = this.mesh;
@@ -114,13 +128,25 @@ export class FaceLandmarker {
     const meshData = floats(meshOut.mesh, 'facemesh', 'mesh');
     const flags = floats(meshOut.faceflag, 'facemesh', 'faceflag');
     const present: number[] = [];
+    const faces: Array<FaceLandmarks | undefined> = regions.map(() => undefined);
     for (let i = 0; i < regions.length; i++) {
-      if ((flags[i] ?? 0) >= this.options.minFaceScore) present.push(i);
+      if ((flags[i] ?? 0) < this.options.minFaceScore) continue;
+      const crop = toCrop[i];
+      const region = regions[i];
+      if (jobs[i]?.refine || !crop || !region) {
+        present.push(i);
+        continue;
+      }
+      // Too small for eye measurements: no iris run, FaceMesh's own eye contours.
+      const points = meshOnlyPoints(
+        meshData.subarray(i * MESH_POINT_COUNT * 3, (i + 1) * MESH_POINT_COUNT * 3),
+      );
+      mapPointsXyz(invertAffine(crop), points);
+      faces[i] = { region, faceScore: flags[i] ?? 0, points, eyesRefined: false };
     }
     timings.meshMs = performance.now() - t0;
 
     t0 = performance.now();
-    const faces: Array<FaceLandmarks | undefined> = regions.map(() => undefined);
     if (present.length > 0) {
       const eyePlane = 3 * IRIS_INPUT_PX * IRIS_INPUT_PX;
       const irisInput = new Float32Array(present.length * 2 * eyePlane);
@@ -173,7 +199,7 @@ export class FaceLandmarker {
           right: eyePointsToCrop(rightOut, b.right, IRIS_INPUT_PX),
         });
         mapPointsXyz(invertAffine(crop), points);
-        faces[i] = { region, faceScore: flags[i] ?? 0, points };
+        faces[i] = { region, faceScore: flags[i] ?? 0, points, eyesRefined: true };
       });
     }
     timings.irisMs = performance.now() - t0;

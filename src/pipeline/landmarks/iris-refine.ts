@@ -129,3 +129,24 @@ export function mergeIris(
   }
   return out;
 }
+
+/**
+ * The 478-point layout without the iris model (a face too small for eye measurements): FaceMesh's
+ * own eye contours stay, and each eye's five iris points sit at the middle of its two corners
+ * (face-crop pixels).
+ */
+export function meshOnlyPoints(meshCrop: Float32Array): Float32Array {
+  const out = new Float32Array(REFINED_POINT_COUNT * 3);
+  out.set(meshCrop.subarray(0, MESH_POINT_COUNT * 3));
+  for (const side of ['left', 'right'] as const) {
+    const a = px(meshCrop, EYE_CORNERS[side].outer);
+    const b = px(meshCrop, EYE_CORNERS[side].inner);
+    for (let k = 0; k < 5; k++) {
+      const dst = (IRIS_POINT_OFFSET[side] + k) * 3;
+      out[dst] = (a.x + b.x) / 2;
+      out[dst + 1] = (a.y + b.y) / 2;
+      out[dst + 2] = (a.z + b.z) / 2;
+    }
+  }
+  return out;
+}

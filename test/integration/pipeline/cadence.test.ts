@@ -147,4 +147,23 @@ describe('pipeline scheduling', () => {
       expect(result.observations).toHaveLength(0);
     }
   });
+
+  it('skips the iris model for a face the tracker measures no eyes of, and only then', async () => {
+    const first = await pipeline.process(frameOf(100, face), []);
+    const [hint] = hintsFrom(first);
+    if (!hint) throw new Error('no face in the first frame');
+    const withEyes = await pipeline.process(frameOf(101, face), [hint]);
+    const noEyes = await pipeline.process(frameOf(102, face), [{ ...hint, needsEyes: false }]);
+    const [a] = withEyes.observations;
+    const [b] = noEyes.observations;
+    expect(a?.eyes).toBeDefined();
+    expect(withEyes.timingsMs.iris).toBeGreaterThan(0);
+    // Still measured: landmarks (478 points) and pose, but no eye openness and no iris run.
+    expect(b?.landmarks?.length).toBe(478 * 3);
+    expect(b?.pose).toBeDefined();
+    expect(b?.eyes).toBeUndefined();
+    expect(noEyes.timingsMs.iris).toBeLessThan(withEyes.timingsMs.iris);
+    // The face keeps its mesh: the same box within a pixel or two.
+    expect(Math.abs((a?.box.x ?? 0) - (b?.box.x ?? 0))).toBeLessThan(3);
+  });
 });

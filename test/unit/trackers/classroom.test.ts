@@ -100,6 +100,18 @@ describe('Classroom', () => {
     ).toEqual(['anon-1', 'anon-2']);
   });
 
+  it('asks for no eyes for a face too small to measure them (the pipeline skips iris)', () => {
+    const room = classroom();
+    const small: Student = { ...calm('tim', 400), box: { x: 400, y: 100, w: 30, h: 30 } };
+    drive(room, [calm('ann', 100), small], 0, 2000);
+    const hints = room.hints(2000);
+    const byWidth = hints.map((h) => [h.box.w, h.needsEyes] as const).sort((x, y) => x[0] - y[0]);
+    expect(byWidth).toEqual([
+      [30, false],
+      [60, undefined],
+    ]);
+  });
+
   it('sends a state event when the pose bucket changes', () => {
     const room = classroom();
     const turning: Student = {
