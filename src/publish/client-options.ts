@@ -14,7 +14,7 @@ export interface ClientOptionsInput {
   will: { topic: string; payload: string };
 }
 
-class MqttConfigError extends Error {
+export class MqttConfigError extends Error {
   constructor(key: string, problem: string) {
     super(`${key}: ${problem}`);
     this.name = 'MqttConfigError';

@@ -12,7 +12,7 @@ import { StatsReporter } from '../daemon/stats-reporter.js';
 import type { Logger } from '../log/logger.js';
 import { buildFrameControl, OpsRuntime } from '../ops/ops-runtime.js';
 import type { InferencePool } from '../pipeline/inference/inference-pool.js';
-import type { Perception } from '../pipeline/perception.js';
+import type { ModelStore } from '../pipeline/model-store.js';
 import { MqttPublisher } from '../publish/mqtt-publisher.js';
 import { Reloader } from './reloader.js';
 import { buildPerception, openInferencePool, openModels } from './wiring.js';
@@ -48,22 +48,32 @@ export class Runtime {
    * (bad model files, gallery, pseudonym key: isStartupConfigError) with nothing left open.
    */
   static async start(options: RuntimeOptions): Promise<Runtime> {
-    const { config, logger, file, signal } = options;
+    const { config, logger } = options;
     const models = openModels(config);
     const pool = openInferencePool(config, models, logger);
-    let perception: Perception;
-    try {
-      perception = await buildPerception(config, logger, models, pool);
-    } catch (error) {
-      await pool.close();
-      throw error;
-    }
     const publisher = new MqttPublisher({
       mqtt: config.mqtt,
       privacy: config.privacy,
       device: config.device,
       logger,
     });
+    try {
+      return await Runtime.assemble(options, { models, pool, publisher });
+    } catch (error) {
+      // Worker threads and a broker connection would keep the process alive after the error.
+      await publisher.stop('start failed');
+      await pool.close();
+      throw error;
+    }
+  }
+
+  private static async assemble(
+    options: RuntimeOptions,
+    parts: { models: ModelStore; pool: InferencePool; publisher: MqttPublisher },
+  ): Promise<Runtime> {
+    const { config, logger, file, signal } = options;
+    const { models, pool, publisher } = parts;
+    const perception = await buildPerception(config, logger, models, pool);
     const { thermal, adaptation } = buildFrameControl({ config, logger });
     const daemon = new Daemon({
       config,

