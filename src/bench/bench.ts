@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { FaceDetector } from '../pipeline/detect/face-detector.js';
 import { detectionRounds } from '../pipeline/detect/tiles.js';
-import { defaultPoolSize } from '../pipeline/inference/inference-pool.js';
+import { inferenceWorkers } from '../runtime/wiring.js';
 import { classroomComposite, classroomRecall } from './classroom-recall.js';
 import { runClassroomScale } from './classroom-scale.js';
 import { SCENE_HEIGHT_PX, SCENE_WIDTH_PX } from './classroom-scene.js';
@@ -190,7 +190,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     faceCounts: plan.faceCounts,
     warmUpFrames: classroomWarmUp,
     measuredFrames: plan.classroomFrames,
-    workers: config.models.workers > 0 ? config.models.workers : defaultPoolSize(),
+    workers: inferenceWorkers(config),
     tiles: classroomTiles,
     progress,
   });

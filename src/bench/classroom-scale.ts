@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { FaceCrop } from './classroom-scene.js';
 import { classroomScene, playInterleaved } from './scenes.js';
-import { median, round } from './stats.js';
+import { mean, median, round } from './stats.js';
 import { buildVariant, type FrameSample } from './variants.js';
 
 interface ScaleRow {
@@ -47,8 +47,6 @@ export interface ScaleOptions {
   tiles: number;
   progress: ProgressBar;
 }
-
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
 
 export async function runClassroomScale(options: ScaleOptions): Promise<ScaleReport> {
   const { config, logger, workers, progress } = options;

@@ -7,6 +7,11 @@ export interface Spread {
   count: number;
 }
 
+/** Arithmetic mean; NaN for no values. */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 export function median(values: readonly number[]): number {
   return quantile(values, 0.5);
 }

@@ -15,7 +15,7 @@ import {
   pipelineModels,
 } from '../pipeline/pipeline.js';
 import type { TrackHint } from '../pipeline/types.js';
-import { buildClassroom } from '../runtime/wiring.js';
+import { buildClassroom, openInferencePool } from '../runtime/wiring.js';
 import { TimedModels } from './timed-models.js';
 
 export interface VariantSpec {
@@ -84,20 +84,17 @@ export async function buildVariant(
     threads: config.models.threads,
   });
   const detection = { ...config.detection, ...options.detection };
+  // The scale section awaits detections on their own frame (camera.realtime off: no detector
+  // lane), so no work is hidden between frames.
   const pool =
     spec.workers === undefined
       ? undefined
-      : new InferencePool({
-          models: new Map(
-            pipelineModels({ detection, expression: config.expression }).map((name) => [
-              name,
-              store.verifiedBytes(name),
-            ]),
-          ),
-          size: spec.workers,
-          threads: config.models.threads,
+      : openInferencePool(
+          { ...config, detection, camera: { ...config.camera, realtime: false } },
+          store,
           logger,
-        });
+          spec.workers,
+        );
   // With a pool, model time is time spent waiting for workers (runs overlap): not comparable.
   const models = new TimedModels(pool ?? store);
   const pipeline = new BenchPipeline(

@@ -23,26 +23,41 @@ export function openModels(config: Config): ModelStore {
   });
 }
 
+/** Inference workers for the face models: models.workers, or one per core when it is 0. */
+export function inferenceWorkers(config: Pick<Config, 'models'>): number {
+  return config.models.workers > 0 ? config.models.workers : defaultPoolSize();
+}
+
 /**
- * The worker threads that run the pipeline's models (models.workers; 0 = cores − 1, at least 1).
- * Every model file is checked against the manifest here (throws ModelFileError), once.
+ * The worker threads that run the pipeline's models (inferenceWorkers, plus one for the detector
+ * when the pipeline runs it in its lane: a camera played in real time). Every model file is checked
+ * against the manifest here (throws ModelFileError), once. `workers` overrides the count (bench).
  */
 export function openInferencePool(
-  config: Config,
+  config: Pick<Config, 'models' | 'detection' | 'expression' | 'camera'>,
   models: ModelStore,
   logger: Logger,
+  workers = inferenceWorkers(config),
 ): InferencePool {
   const names = pipelineModels(config);
   const pool = new InferencePool({
     models: new Map(names.map((name) => [name, models.verifiedBytes(name)])),
-    size: config.models.workers > 0 ? config.models.workers : defaultPoolSize(),
+    size: workers,
     // The detector's own worker: a detection pass never queues in front of tracked faces.
-    detectorLane: config.detection.model,
+    ...(usesDetectorLane(config) ? { detectorLane: config.detection.model } : {}),
     threads: config.models.threads,
     logger,
   });
   logger.info({ workers: pool.parallelism, models: names }, 'inference workers starting');
   return pool;
+}
+
+/**
+ * On a camera (or a file played like one) detections join later frames; a replay pulled as fast
+ * as it goes awaits them, so its result does not depend on timing.
+ */
+function usesDetectorLane(config: Pick<Config, 'camera'>): boolean {
+  return config.camera.realtime;
 }
 
 /**
@@ -60,9 +75,8 @@ export async function buildPerception(
     expression: config.expression,
     models: sessions,
     logger,
-    // On a camera (or a file played like one) detections join later frames; a replay pulled as
-    // fast as it goes awaits them, so its result does not depend on timing.
-    detectorLane: config.camera.realtime && sessions !== models,
+    // Only with a pool: in-process runs block the frame loop, so there is nothing to overlap.
+    detectorLane: usesDetectorLane(config) && sessions !== models,
   });
   await pipeline.init();
   return new Perception({

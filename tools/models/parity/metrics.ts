@@ -73,6 +73,4 @@ export function argmax(values: Float32Array): number {
   return best;
 }
 
-export function mean(values: number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
-}
+export { mean } from '../../../src/bench/stats.js';
