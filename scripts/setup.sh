@@ -26,6 +26,9 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 # systemd: systemd-notify (sd_notify), python3 also plays the fake notify socket in tests.
 packages=(libopencv-dev pkg-config g++ make python3 mosquitto openssl ca-certificates systemd
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav)
+# chromium: the real browser the hub's dashboard test drives through puppeteer-core's executablePath
+# (puppeteer's own browser download fails offline); only the test suite needs it.
+if [ "$mode" = test ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -44,8 +47,12 @@ else
 fi
 
 # --- Node.js ---------------------------------------------------------------------------------
-if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
-  echo "classpulse needs Node.js 20 or later (Debian 12 ships 18): install it, e.g. from" \
+node_ok() {
+  # 20.19 or later: fastify (the hub) requires an ES-module-only package, which Node loads from 20.19.
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
+}
+if ! command -v node >/dev/null || ! node_ok; then
+  echo "classpulse needs Node.js 20.19 or later (Debian 12 ships 18): install it, e.g. from" \
     "NodeSource's Debian packages, then run this script again." >&2
   exit 69
 fi
