@@ -5,15 +5,9 @@ import type { Frame } from '../capture/frame.js';
 import { modelNames } from '../config/formats.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { InferencePool } from '../pipeline/inference/inference-pool.js';
 import { type ModelPrecision, ModelStore } from '../pipeline/model-store.js';
 import { Perception } from '../pipeline/perception.js';
-import {
-  Pipeline,
-  type PipelineOptions,
-  type PipelineResult,
-  pipelineModels,
-} from '../pipeline/pipeline.js';
+import { Pipeline, type PipelineOptions, type PipelineResult } from '../pipeline/pipeline.js';
 import type { TrackHint } from '../pipeline/types.js';
 import { buildClassroom, openInferencePool } from '../runtime/wiring.js';
 import { TimedModels } from './timed-models.js';
@@ -103,6 +97,7 @@ export async function buildVariant(
       expression: config.expression,
       models,
       logger,
+      stillMeshEveryFrames: config.tracking.stillMeshEveryFrames,
     },
     spec.embedEveryFrame ?? false,
   );

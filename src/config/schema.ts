@@ -171,6 +171,15 @@ export const schema = {
       'A new face waits at most this long for its first embedding before it gets a new id, so a ' +
         'returning student can get their old id back instead.',
     ),
+    stillMeshEveryFrames: leaf(
+      intIn(1, 4),
+      2,
+      'FaceMesh runs at least every this many frames on a face that is still (its landmark region ' +
+        'moved under 3 % of its side between the last two runs; 1 = every frame). In between, ' +
+        'the iris model measures the eyes where the last FaceMesh put them, so blinks are still ' +
+        'read every frame. Measured in docs/performance.md: FaceMesh is about 60 % of the model ' +
+        'time per face.',
+    ),
   },
   blink: {
     closedRatio: leaf(

@@ -5,6 +5,7 @@
 import type { DETECTOR_MODELS } from '../config/schema.js';
 import { iou } from './detect/nms.js';
 import { type FaceRegion, regionFromBox } from './geometry/face-region.js';
+import type { MeshReading } from './landmarks/face-landmarker.js';
 import type { Box, Detection, TrackHint } from './types.js';
 
 /**
@@ -37,6 +38,16 @@ export interface RememberedFace {
   region: FaceRegion;
   /** FaceMesh saw no face here: only the detector can refresh it, so its absence is no loss. */
   detectorOnly: boolean;
+  /** Its last FaceMesh reading, which a still face's next frame may reuse. */
+  mesh?: RememberedMesh;
+}
+
+export interface RememberedMesh {
+  reading: MeshReading;
+  /** Frames since FaceMesh ran for this face (0: it ran on this frame). */
+  age: number;
+  /** How far its region moved between its last two FaceMesh runs, share of the region side. */
+  shift: number;
 }
 
 export function regionForDetection(box: Box, model: DetectorModel): FaceRegion {

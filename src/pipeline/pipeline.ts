@@ -15,6 +15,7 @@ import {
   matchDetections,
   nameFaces,
   type RememberedFace,
+  type RememberedMesh,
   recall,
   regionForDetection,
 } from './face-memory.js';
@@ -26,7 +27,11 @@ import {
   regionFromLandmarks,
 } from './geometry/face-region.js';
 import { eyeOpenness } from './landmarks/eye-openness.js';
-import { FaceLandmarker } from './landmarks/face-landmarker.js';
+import {
+  FaceLandmarker,
+  type FaceLandmarks,
+  type MeshReading,
+} from './landmarks/face-landmarker.js';
 import { headPose } from './landmarks/head-pose.js';
 import type { SessionSource } from './models.js';
 import {
@@ -60,6 +65,11 @@ export interface PipelineOptions {
    * replay reproducible. With no track at all the detection is always awaited.
    */
   detectorLane?: boolean;
+  /**
+   * FaceMesh runs at least every this many frames on a still face (1: every frame). In between,
+   * the iris model measures the eyes where the last FaceMesh put them (see STILL_REGION_SHIFT).
+   */
+  stillMeshEveryFrames?: number;
 }
 
 /** FaceMesh face score below which a region holds no face. */
@@ -81,7 +91,18 @@ interface Job {
   detectorOnly: boolean;
   /** The face was measured last frame (remembered): losing it now is news. */
   followed: boolean;
+  /** What was remembered of it (its region and last FaceMesh reading). */
+  recalled?: RememberedFace;
+  /** A detection moved its region this frame: FaceMesh must run. */
+  moved?: boolean;
 }
+
+/**
+ * A face whose landmark region moved less than this share of its side between its last two
+ * FaceMesh runs counts as still (see stillMeshEveryFrames). A region is about 1.7 face widths, so
+ * this is about 5 % of the face width: 2 px on a 40 px face.
+ */
+const STILL_REGION_SHIFT = 0.03;
 
 /** The models a pipeline with these settings opens (the inference pool loads exactly these). */
 export function pipelineModels(config: Pick<Config, 'detection' | 'expression'>): string[] {
@@ -151,6 +172,7 @@ export class Pipeline {
         region: face?.region ?? regionFromBox(hint.box, LANDMARK_REGION_SCALE),
         detectorOnly: face?.detectorOnly ?? false,
         followed: face !== undefined,
+        ...(face ? { recalled: face } : {}),
       };
     });
 
@@ -168,7 +190,10 @@ export class Pipeline {
         job.detection = detection;
         // The face moved faster than the region followed: start again from the detection.
         const fromDetection = regionForDetection(detection, this.options.detection.model);
-        if (regionDrift(job.region, fromDetection) > MAX_REGION_DRIFT) job.region = fromDetection;
+        if (regionDrift(job.region, fromDetection) > MAX_REGION_DRIFT) {
+          job.region = fromDetection;
+          job.moved = true;
+        }
       });
       for (const detection of fresh) {
         jobs.push({
@@ -188,6 +213,7 @@ export class Pipeline {
       frame.image,
       jobs.map((j) => j.region),
       jobs.map((j) => j.hint?.needsEyes !== false),
+      jobs.map((j) => this.reusableMesh(j)),
     );
     timingsMs.mesh = timings.meshMs;
     timingsMs.iris = timings.irisMs;
@@ -220,12 +246,14 @@ export class Pipeline {
         if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
         if (job.hint?.needsExpression && this.options.expression.enabled)
           wantExpression.push(index);
+        const region = regionFromLandmarks(face.points);
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
           observation: index,
           box: observation.box,
-          region: regionFromLandmarks(face.points),
+          region,
           detectorOnly: false,
+          mesh: meshMemory(face, job, region),
         });
       } else if (
         job.detection &&
@@ -318,6 +346,15 @@ export class Pipeline {
     return undefined;
   }
 
+  /** The last FaceMesh reading of a followed, still face, while it may still stand in. */
+  private reusableMesh(job: Job): MeshReading | undefined {
+    const every = this.options.stillMeshEveryFrames ?? 1;
+    const mesh = job.recalled?.mesh;
+    if (every <= 1 || !mesh || !job.hint || job.moved) return undefined;
+    if (mesh.age + 1 >= every || mesh.shift > STILL_REGION_SHIFT) return undefined;
+    return mesh.reading;
+  }
+
   private shouldDetect(hints: TrackHint[]): boolean {
     const interval = Math.round(
       this.options.detection.intervalFrames * this.detectionIntervalScale,
@@ -370,6 +407,17 @@ const DUPLICATE_IOU = 0.5;
 
 function isDuplicate(box: Box, kept: Box[]): boolean {
   return kept.some((other) => iou(box, other) > DUPLICATE_IOU);
+}
+
+/** What the next frame remembers of a face's FaceMesh reading (see reusableMesh). */
+function meshMemory(face: FaceLandmarks, job: Job, region: FaceRegion): RememberedMesh {
+  const before = job.recalled?.mesh;
+  if (face.meshReused) {
+    return { reading: face.mesh, age: (before?.age ?? 0) + 1, shift: before?.shift ?? 1 };
+  }
+  // Fresh: how far the face moved since the region the last reading gave.
+  const shift = before && job.recalled ? regionDrift(job.recalled.region, region) : 1;
+  return { reading: face.mesh, age: 0, shift };
 }
 
 /** Centre distance between two regions over the larger side. */

@@ -77,6 +77,7 @@ export async function buildPerception(
     logger,
     // Only with a pool: in-process runs block the frame loop, so there is nothing to overlap.
     detectorLane: usesDetectorLane(config) && sessions !== models,
+    stillMeshEveryFrames: config.tracking.stillMeshEveryFrames,
   });
   await pipeline.init();
   return new Perception({

@@ -16,13 +16,17 @@ export const SIGNED_1: Normalisation = { scale: 1 / 127.5, offset: -1 };
 /** Warp `image` by `frameToInput` into a `widthPx`×`heightPx` BGR Mat (black outside the frame). */
 function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: number): Mat {
   const m = new cv.Mat(affineRows(frameToInput), cv.CV_64F);
-  return image.warpAffine(
-    m,
-    new cv.Size(widthPx, heightPx),
-    cv.INTER_LINEAR,
-    cv.BORDER_CONSTANT,
-    new cv.Vec3(0, 0, 0),
-  );
+  try {
+    return image.warpAffine(
+      m,
+      new cv.Size(widthPx, heightPx),
+      cv.INTER_LINEAR,
+      cv.BORDER_CONSTANT,
+      new cv.Vec3(0, 0, 0),
+    );
+  } finally {
+    m.release();
+  }
 }
 
 /**
@@ -53,5 +57,11 @@ export function warpInto(
   slot: number,
   norm: Normalisation,
 ): void {
-  writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
+  const crop = warpCrop(image, frameToInput, sizePx, sizePx);
+  try {
+    writeNchw(crop, target, slot, norm);
+  } finally {
+    // Freed now rather than whenever V8 collects the small wrapper (it does not see OpenCV's memory).
+    crop.release();
+  }
 }

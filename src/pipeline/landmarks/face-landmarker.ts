@@ -3,7 +3,7 @@
 // by the eye box, the geometry human's iris.ts uses (it crops the eye from the face crop).
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
-import { composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
+import { type Affine, composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
 import { type FaceRegion, regionToCrop } from '../geometry/face-region.js';
 import { UNIT_0_1, warpInto } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
@@ -20,9 +20,20 @@ import { IRIS_MODEL_POINTS, MESH_POINT_COUNT } from './mesh-indices.js';
 const MESH_INPUT_PX = 192;
 const IRIS_INPUT_PX = 64;
 
+/**
+ * One FaceMesh result kept for the next frame: the 468 points in face-crop pixels and the crop's
+ * map. A still face's next frame may reuse it (`run`'s `reuse`): the iris model then crops the
+ * eyes where this mesh put them, so the eyes are measured afresh while FaceMesh is skipped.
+ */
+export interface MeshReading {
+  meshCrop: Float32Array;
+  toCrop: Affine;
+  faceScore: number;
+}
+
 export interface FaceLandmarks {
   region: FaceRegion;
-  /** FaceMesh's face-presence probability for this region. */
+  /** FaceMesh's face-presence probability for this region (the reused reading's, when reused). */
   faceScore: number;
   /** 478 points (468 mesh + 2×5 iris), xyz interleaved, frame pixels; eyes refined by the iris model. */
   points: Float32Array;
@@ -31,6 +42,17 @@ export interface FaceLandmarks {
    * measurements): FaceMesh's own eye contours, iris points at the eye-corner midpoints.
    */
   eyesRefined: boolean;
+  /** The FaceMesh reading these points come from (this frame's, or the reused one). */
+  mesh: MeshReading;
+  /** FaceMesh did not run for this face this frame: `mesh` is an earlier frame's. */
+  meshReused: boolean;
+}
+
+/** One face to measure: its region, whether to run the iris model, a mesh reading to reuse. */
+interface LandmarkJob {
+  region: FaceRegion;
+  refine: boolean;
+  reuse: MeshReading | undefined;
 }
 
 export interface LandmarkTimings {
@@ -78,14 +100,20 @@ export class FaceLandmarker {
   /**
    * Landmarks for each region, in region order; undefined where FaceMesh sees no face. With a
    * pool the regions go in `parallelism` batches at once, each FaceMesh then iris; a batch's
-   * crops are cut while the others' models run.
+   * crops are cut while the others' models run. `reuse[i]`: skip FaceMesh for region i and
+   * measure from that earlier reading (a still face; the caller decides).
    */
   async run(
     image: Mat,
     regions: FaceRegion[],
     refineEyes: boolean[] = regions.map(() => true),
+    reuse: Array<MeshReading | undefined> = [],
   ): Promise<{ faces: Array<FaceLandmarks | undefined>; timings: LandmarkTimings }> {
-    const jobs = regions.map((region, i) => ({ region, refine: refineEyes[i] !== false }));
+    const jobs: LandmarkJob[] = regions.map((region, i) => ({
+      region,
+      refine: refineEyes[i] !== false,
+      reuse: reuse[i],
+    }));
     const parts = faceBatches(jobs, this.options.models.parallelism ?? 1);
     if (parts.length <= 1) return this.runBatch(image, jobs);
     const results = await startInTurn(parts, (part) => this.runBatch(image, part));
@@ -101,49 +129,36 @@ export class FaceLandmarker {
 
   private async runBatch(
     image: Mat,
-    jobs: Array<{ region: FaceRegion; refine: boolean }>,
+    jobs: LandmarkJob[],
   ): Promise<{ faces: Array<FaceLandmarks | undefined>; timings: LandmarkTimings }> {
-    const regions = jobs.map((j) => j.region);
     const timings: LandmarkTimings = { meshMs: 0, irisMs: 0 };
-    if (regions.length === 0) return { faces: [], timings };
-    const mesh = this.mesh;
+    if (jobs.length === 0) return { faces: [], timings };
     const iris = this.iris;
-    if (!mesh || !iris) throw new Error('FaceLandmarker.run() before init()');
+    if (!iris) throw new Error('FaceLandmarker.run() before init()');
 
     let t0 = performance.now();
-    const toCrop = regions.map((r) => regionToCrop(r, MESH_INPUT_PX));
-    const plane = 3 * MESH_INPUT_PX * MESH_INPUT_PX;
-    const meshInput = new Float32Array(regions.length * plane);
-    toCrop.forEach((m, i) => {
-      warpInto(image, m, MESH_INPUT_PX, meshInput, i, UNIT_0_1);
-    });
-    const meshOut = await mesh.run({
-      [mesh.inputNames[0] ?? 'input']: new ort.Tensor('float32', meshInput, [
-        regions.length,
-        3,
-        MESH_INPUT_PX,
-        MESH_INPUT_PX,
-      ]),
-    });
-    const meshData = floats(meshOut.mesh, 'facemesh', 'mesh');
-    const flags = floats(meshOut.faceflag, 'facemesh', 'faceflag');
+    const readings = await this.meshReadings(image, jobs);
     const present: number[] = [];
-    const faces: Array<FaceLandmarks | undefined> = regions.map(() => undefined);
-    for (let i = 0; i < regions.length; i++) {
-      if ((flags[i] ?? 0) < this.options.minFaceScore) continue;
-      const crop = toCrop[i];
-      const region = regions[i];
-      if (jobs[i]?.refine || !crop || !region) {
+    const faces: Array<FaceLandmarks | undefined> = jobs.map(() => undefined);
+    jobs.forEach((job, i) => {
+      const mesh = readings[i];
+      if (!mesh || mesh.faceScore < this.options.minFaceScore) return;
+      if (job.refine) {
         present.push(i);
-        continue;
+        return;
       }
       // Too small for eye measurements: no iris run, FaceMesh's own eye contours.
-      const points = meshOnlyPoints(
-        meshData.subarray(i * MESH_POINT_COUNT * 3, (i + 1) * MESH_POINT_COUNT * 3),
-      );
-      mapPointsXyz(invertAffine(crop), points);
-      faces[i] = { region, faceScore: flags[i] ?? 0, points, eyesRefined: false };
-    }
+      const points = meshOnlyPoints(mesh.meshCrop);
+      mapPointsXyz(invertAffine(mesh.toCrop), points);
+      faces[i] = {
+        region: job.region,
+        faceScore: mesh.faceScore,
+        points,
+        eyesRefined: false,
+        mesh,
+        meshReused: job.reuse !== undefined,
+      };
+    });
     timings.meshMs = performance.now() - t0;
 
     t0 = performance.now();
@@ -151,31 +166,21 @@ export class FaceLandmarker {
       const eyePlane = 3 * IRIS_INPUT_PX * IRIS_INPUT_PX;
       const irisInput = new Float32Array(present.length * 2 * eyePlane);
       const boxes = present.map((i, slot) => {
-        const meshCrop = meshData.subarray(
-          i * MESH_POINT_COUNT * 3,
-          (i + 1) * MESH_POINT_COUNT * 3,
-        );
-        const left = eyeBox(meshCrop, 'left');
-        const right = eyeBox(meshCrop, 'right');
-        const crop = toCrop[i];
-        if (!crop) throw new Error(`no crop for region ${i}`);
-        warpInto(
-          image,
-          composeAffine(eyeBoxToInput(left, IRIS_INPUT_PX), crop),
-          IRIS_INPUT_PX,
-          irisInput,
-          2 * slot,
-          UNIT_0_1,
-        );
-        warpInto(
-          image,
-          composeAffine(eyeBoxToInput(right, IRIS_INPUT_PX), crop),
-          IRIS_INPUT_PX,
-          irisInput,
-          2 * slot + 1,
-          UNIT_0_1,
-        );
-        return { meshCrop, left, right };
+        const mesh = readings[i];
+        if (!mesh) throw new Error(`no mesh reading for region ${i}`);
+        const left = eyeBox(mesh.meshCrop, 'left');
+        const right = eyeBox(mesh.meshCrop, 'right');
+        for (const [k, eye] of [left, right].entries()) {
+          warpInto(
+            image,
+            composeAffine(eyeBoxToInput(eye, IRIS_INPUT_PX), mesh.toCrop),
+            IRIS_INPUT_PX,
+            irisInput,
+            2 * slot + k,
+            UNIT_0_1,
+          );
+        }
+        return { mesh, left, right };
       });
       const irisOut = await iris.run({
         [iris.inputNames[0] ?? 'input']: new ort.Tensor('float32', irisInput, [
@@ -189,21 +194,67 @@ export class FaceLandmarker {
       const perEye = IRIS_MODEL_POINTS * 3;
       present.forEach((i, slot) => {
         const b = boxes[slot];
-        const region = regions[i];
-        const crop = toCrop[i];
-        if (!b || !region || !crop) return;
+        const job = jobs[i];
+        if (!b || !job) return;
         const leftOut = irisData.subarray(2 * slot * perEye, (2 * slot + 1) * perEye);
         const rightOut = irisData.subarray((2 * slot + 1) * perEye, (2 * slot + 2) * perEye);
-        const points = mergeIris(b.meshCrop, {
+        const points = mergeIris(b.mesh.meshCrop, {
           left: eyePointsToCrop(leftOut, b.left, IRIS_INPUT_PX),
           right: eyePointsToCrop(rightOut, b.right, IRIS_INPUT_PX),
         });
-        mapPointsXyz(invertAffine(crop), points);
-        faces[i] = { region, faceScore: flags[i] ?? 0, points, eyesRefined: true };
+        mapPointsXyz(invertAffine(b.mesh.toCrop), points);
+        faces[i] = {
+          region: job.region,
+          faceScore: b.mesh.faceScore,
+          points,
+          eyesRefined: true,
+          mesh: b.mesh,
+          meshReused: job.reuse !== undefined,
+        };
       });
     }
     timings.irisMs = performance.now() - t0;
     return { faces, timings };
+  }
+
+  /** Each job's FaceMesh reading: reused where the job brings one, else one batched FaceMesh run. */
+  private async meshReadings(
+    image: Mat,
+    jobs: LandmarkJob[],
+  ): Promise<Array<MeshReading | undefined>> {
+    const readings: Array<MeshReading | undefined> = jobs.map((j) => j.reuse);
+    const fresh = jobs.flatMap((j, i) => (j.reuse ? [] : [i]));
+    if (fresh.length === 0) return readings;
+    const mesh = this.mesh;
+    if (!mesh) throw new Error('FaceLandmarker.run() before init()');
+    const toCrop = fresh.map((i) => regionToCrop((jobs[i] as LandmarkJob).region, MESH_INPUT_PX));
+    const plane = 3 * MESH_INPUT_PX * MESH_INPUT_PX;
+    const meshInput = new Float32Array(fresh.length * plane);
+    toCrop.forEach((m, slot) => {
+      warpInto(image, m, MESH_INPUT_PX, meshInput, slot, UNIT_0_1);
+    });
+    const meshOut = await mesh.run({
+      [mesh.inputNames[0] ?? 'input']: new ort.Tensor('float32', meshInput, [
+        fresh.length,
+        3,
+        MESH_INPUT_PX,
+        MESH_INPUT_PX,
+      ]),
+    });
+    const meshData = floats(meshOut.mesh, 'facemesh', 'mesh');
+    const flags = floats(meshOut.faceflag, 'facemesh', 'faceflag');
+    const perFace = MESH_POINT_COUNT * 3;
+    fresh.forEach((i, slot) => {
+      const crop = toCrop[slot];
+      if (!crop) return;
+      readings[i] = {
+        // A copy: the reading outlives this run's output buffer (a still face reuses it).
+        meshCrop: meshData.slice(slot * perFace, (slot + 1) * perFace),
+        toCrop: crop,
+        faceScore: flags[slot] ?? 0,
+      };
+    });
+    return readings;
   }
 }
 

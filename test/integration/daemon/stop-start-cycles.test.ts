@@ -2,7 +2,6 @@
 // the long-lived shutdown signal must not collect an abort listener per stop, and no handle or
 // timer may be left behind by a closed session.
 import { getEventListeners } from 'node:events';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';

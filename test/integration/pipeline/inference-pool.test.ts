@@ -81,6 +81,7 @@ describe('InferencePool', () => {
     const before = pool.stats();
     // Keep both workers busy, then kill them with runs on them and more queued behind.
     const runs = Promise.allSettled(Array.from({ length: 40 }, () => pooled.run(feeds())));
+    // biome-ignore lint/complexity/useLiteralKeys: the test reaches the private lane to kill its workers
     await Promise.all(pool['faces'].pool.threads.map((w) => w.terminate()));
     const settled = await runs;
     const failed = settled.filter((r) => r.status === 'rejected');
