@@ -34,7 +34,9 @@ export function listMediaFiles(paths: readonly string[], options: MediaListOptio
       fromFolder = true;
       const inside = folderFiles(path, options);
       if (inside.length === 0)
-        problems.push(`${path}: folder holds no ${options.noun} (${options.extensions.join(', ')})`);
+        problems.push(
+          `${path}: folder holds no ${options.noun} (${options.extensions.join(', ')})`,
+        );
       files.push(...inside);
     } else {
       files.push(path);
