@@ -12,7 +12,7 @@ export interface MediaList {
   /** Some argument was a folder (commands show a progress bar then). */
   fromFolder: boolean;
   /** Arguments that do not exist, and folders holding no file of the given kinds. */
-  problems: string[];
+  problems: Array<{ path: string; problem: string }>;
 }
 
 export interface MediaListOptions {
@@ -25,18 +25,19 @@ export interface MediaListOptions {
 
 export function listMediaFiles(paths: readonly string[], options: MediaListOptions): MediaList {
   const files: string[] = [];
-  const problems: string[] = [];
+  const problems: MediaList['problems'] = [];
   let fromFolder = false;
   for (const path of paths) {
     if (!existsSync(path)) {
-      problems.push(`${path}: no such file or folder`);
+      problems.push({ path, problem: 'no such file or folder' });
     } else if (statSync(path).isDirectory()) {
       fromFolder = true;
       const inside = folderFiles(path, options);
       if (inside.length === 0)
-        problems.push(
-          `${path}: folder holds no ${options.noun} (${options.extensions.join(', ')})`,
-        );
+        problems.push({
+          path,
+          problem: `folder holds no ${options.noun} (${options.extensions.join(', ')})`,
+        });
       files.push(...inside);
     } else {
       files.push(path);
