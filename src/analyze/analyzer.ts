@@ -153,7 +153,8 @@ export class Analyzer {
         }
       }
     } catch (error) {
-      if (error instanceof SourceUnavailableError) throw new AnalyzeInputError(error.message);
+      if (error instanceof SourceUnavailableError)
+        throw new AnalyzeInputError(`cannot be opened as a video (${error.message})`);
       throw error;
     }
     if (frames === 0) throw new AnalyzeInputError('no frame could be decoded');

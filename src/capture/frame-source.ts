@@ -121,7 +121,8 @@ export class FrameSource {
         this.mediaInfo = { nativeFps: device.nativeFps, frameCount: device.frameCount ?? 0 };
         return device;
       } catch (error) {
-        const reason = (error as Error).message;
+        // OpenCV throws plain strings as well as Errors.
+        const reason = error instanceof Error ? error.message : String(error);
         if (endsOnItsOwn(this.spec)) throw new SourceUnavailableError(reason);
         this.setState('lost', reason);
         this.options.logger.warn({ attempt, retryInMs: delayMs, reason }, 'camera open failed');

@@ -11,7 +11,9 @@ export function readImageFrame(file: string): ImageFrame {
   try {
     image = cv.imread(file);
   } catch (error) {
-    return { ok: false, problem: `cannot be read as an image (${(error as Error).message})` };
+    // OpenCV throws plain strings as well as Errors.
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, problem: `cannot be read as an image (${detail})` };
   }
   if (image.empty) return { ok: false, problem: 'cannot be read as an image' };
   return { ok: true, frame: { seq: 0, tMs: 0, width: image.cols, height: image.rows, image } };
