@@ -55,7 +55,7 @@ export interface VideoReport extends FileBase {
   frames: SampledFrame[];
 }
 
-export interface FailedReport {
+interface FailedReport {
   file: string;
   ok: false;
   error: string;

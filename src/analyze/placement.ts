@@ -13,7 +13,7 @@ export interface SizedFace {
 }
 
 /** The change that brings the smallest face up to a threshold. */
-export interface PlacementFix {
+interface PlacementFix {
   /** threshold ÷ smallest width, rounded up to 2 decimals. */
   zoom: number;
   /** Camera-to-face distance as a share of today's, rounded down to 2 decimals (1 ÷ zoom). */
@@ -27,7 +27,7 @@ export interface PlacementFix {
   facesStayInView: boolean;
 }
 
-export interface Requirement {
+interface Requirement {
   minFacePx: number;
   /** Labels of the faces below minFacePx. */
   tooSmall: string[];

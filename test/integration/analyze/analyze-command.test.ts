@@ -212,5 +212,23 @@ describe('classpulse analyze', () => {
       for (const face of group?.faces ?? []) expect(face.identity?.student).toBeNull();
       expect(existsSync(join(dir, 'state', 'samples'))).toBe(false);
     });
+
+    it("gives a track the enrolled id by the daemon's vote", { timeout: 60_000 }, async () => {
+      // franck's still from later in the clip enrolled; the clip's first second analysed.
+      const enrolled = await enrollCommand(
+        { id: 'franck', paths: [join(MEDIA_DIR, 'franck_01829.jpg')], config },
+        { out: new Capture(), err: new Capture() },
+      );
+      expect(enrolled).toBe(ExitCode.ok);
+      const { report } = await analyzeJson([join(MEDIA_DIR, 'franck.mp4')], {
+        config,
+        untilMs: 1000,
+      });
+      const video = report.files[0] as VideoReport;
+      expect(report.enrolledStudents).toBe(2);
+      expect(video.tracks).toHaveLength(1);
+      expect(video.tracks[0]?.identity?.student).toBe('franck');
+      expect(video.tracks[0]?.identity?.matchedFrames).toBeGreaterThanOrEqual(3);
+    });
   });
 });
