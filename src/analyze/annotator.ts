@@ -110,20 +110,39 @@ export class Annotator {
     const canvas = image.copy();
     const side = Math.min(image.cols, image.rows);
     const thickness = Math.max(1, Math.round(side / 360));
-    const scale = Math.max(0.35, side / 1100);
+    const scale = Math.max(0.35, side / 1500);
     const lineHeight = Math.round(22 * scale + 4);
+    const font = cv.FONT_HERSHEY_SIMPLEX;
+    const black = new cv.Vec3(0, 0, 0);
+    // Labels already drawn: a crowded back row gets its labels below the box, or only the short
+    // one, rather than text over text.
+    const taken: Rect[] = [];
     for (const face of faces) {
       const colour = new cv.Vec3(...this.colourOf(face));
       const { x, y, w, h } = face.box;
       canvas.drawRectangle(new cv.Rect(x, y, Math.max(1, w), Math.max(1, h)), colour, thickness);
-      const lines = labelLines(face);
-      // Above the box, or inside its top when there is no room above.
-      const top = y - lines.length * lineHeight >= 0 ? y - lines.length * lineHeight : y;
+      const block = (lines: string[], top: number): Rect => ({
+        x,
+        y: top,
+        w: Math.max(...lines.map((l) => cv.getTextSize(l, font, scale, thickness + 2).size.width)),
+        h: lines.length * lineHeight,
+      });
+      const full = labelLines(face);
+      const above = block(full, y - full.length * lineHeight);
+      const below = block(full, y + h + 2);
+      const fits = (r: Rect) =>
+        r.y >= 0 && r.y + r.h <= image.rows && !taken.some((t) => overlaps(t, r));
+      const lines = fits(above) || fits(below) ? full : (full.slice(0, 1) as string[]);
+      const spot = fits(above)
+        ? above
+        : fits(below)
+          ? below
+          : block(lines, Math.max(0, y - lineHeight));
+      taken.push(spot);
       lines.forEach((line, i) => {
-        const origin = new cv.Point2(x, top + (i + 1) * lineHeight - 4);
-        const black = new cv.Vec3(0, 0, 0);
-        canvas.putText(line, origin, cv.FONT_HERSHEY_SIMPLEX, scale, black, thickness + 2);
-        canvas.putText(line, origin, cv.FONT_HERSHEY_SIMPLEX, scale, colour, thickness);
+        const origin = new cv.Point2(x, spot.y + (i + 1) * lineHeight - 4);
+        canvas.putText(line, origin, font, scale, black, thickness + 2);
+        canvas.putText(line, origin, font, scale, colour, thickness);
       });
     }
     return canvas;
@@ -136,6 +155,16 @@ export class Annotator {
     return GREEN;
   }
 }
+
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+const overlaps = (a: Rect, b: Rect): boolean =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 /** "f1 86px yaw -12", "eyes .31/.29" or "eyes n/m", "happy 93%". */
 function labelLines(face: FaceReport): string[] {
