@@ -44,8 +44,8 @@ export interface VideoOptions {
   fps?: number | undefined;
   /** Stop before this media time (ms). */
   untilMs?: number | undefined;
-  /** Called after each frame with its media time and the media time the run will cover (0: unknown). */
-  onFrame?: (tMs: number, durationMs: number) => void;
+  /** Called after each frame with the number of frames the run should analyse (0: unknown). */
+  onFrame?: (expectedFrames: number) => void;
 }
 
 export class Analyzer {
@@ -147,7 +147,7 @@ export class Analyzer {
           marks?.offer(frame.image, faces, frame.tMs);
           frames++;
           lastMs = frame.tMs;
-          options.onFrame?.(frame.tMs, coveredMs(source.media(), options.untilMs));
+          options.onFrame?.(expectedFrames(source.media(), options));
         } finally {
           frame.image.release();
         }
@@ -209,10 +209,13 @@ export class Analyzer {
   }
 }
 
-/** How much media time a run goes through: the file's length, or --until when shorter. */
-function coveredMs(media: MediaInfo, untilMs: number | undefined): number {
-  const lengthMs = media.nativeFps > 0 ? (media.frameCount / media.nativeFps) * 1000 : 0;
-  return untilMs === undefined ? lengthMs : Math.min(untilMs, lengthMs || untilMs);
+/** Frames a run will analyse: the file's length (or --until when shorter) at the budget. */
+function expectedFrames(media: MediaInfo, options: VideoOptions): number {
+  if (!(media.nativeFps > 0 && media.frameCount > 0)) return 0;
+  const lengthS = media.frameCount / media.nativeFps;
+  const coveredS =
+    options.untilMs === undefined ? lengthS : Math.min(lengthS, options.untilMs / 1000);
+  return Math.ceil(coveredS * Math.min(media.nativeFps, options.fps ?? media.nativeFps));
 }
 
 function finalId(id: string, renamed: ReadonlyMap<string, string>): string {

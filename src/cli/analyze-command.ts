@@ -119,7 +119,7 @@ export async function analyzeCommand(
               : await analyzer.video(file, {
                   fps: args.fps ?? config.camera.fps,
                   untilMs: args.untilMs,
-                  onFrame: (tMs, durationMs) => progress.frame(tMs, durationMs),
+                  onFrame: (expected) => progress.frame(expected),
                 }),
           );
         } catch (error) {
@@ -169,22 +169,19 @@ export async function analyzeCommand(
 /** A video's own bar, on a terminal only (a pipe gets the per-file lines, not one per frame). */
 class VideoProgress {
   private bar: ProgressBar | undefined;
-  private shownPct = 0;
 
   constructor(
     private readonly err: NonNullable<CommandStreams['err']>,
     private readonly file: string,
   ) {}
 
-  frame(tMs: number, durationMs: number): void {
-    if (!this.err.isTTY || !(durationMs > 0)) return;
+  frame(expectedFrames: number): void {
+    if (!this.err.isTTY || !(expectedFrames > 0)) return;
     if (!this.bar) {
-      this.bar = new ProgressBar({ out: this.err, total: 100, name: 'analyze' });
+      this.bar = new ProgressBar({ out: this.err, total: expectedFrames, name: 'analyze' });
       this.bar.step(this.file);
     }
-    const pct = Math.min(100, Math.floor((tMs / durationMs) * 100));
-    if (pct > this.shownPct) this.bar.tick(pct - this.shownPct);
-    this.shownPct = Math.max(this.shownPct, pct);
+    this.bar.tick();
   }
 
   end(): void {
