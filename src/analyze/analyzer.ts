@@ -135,10 +135,10 @@ export class Analyzer {
           }
           for (const { from, to } of measured.associations.renamed) {
             renamed.set(from, to);
-            const from_ = tallies.get(from);
-            if (from_) {
+            const tentative = tallies.get(from);
+            if (tentative) {
               const into = tallies.get(to) ?? new TrackTally();
-              into.absorb(from_);
+              into.absorb(tentative);
               tallies.set(to, into);
               tallies.delete(from);
             }
