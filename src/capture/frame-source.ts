@@ -36,6 +36,12 @@ export interface FrameSourceStats {
   height: number;
 }
 
+/** What a file says about itself once open (0 where unknown). */
+export interface MediaInfo {
+  nativeFps: number;
+  frameCount: number;
+}
+
 /** Thrown when a file source does not exist or cannot be decoded at all. */
 export class SourceUnavailableError extends Error {}
 
@@ -45,6 +51,7 @@ export class FrameSource {
   private readonly paced: boolean;
   private readonly budgetMs: number;
   private seq = 0;
+  private mediaInfo: MediaInfo = { nativeFps: 0, frameCount: 0 };
   /** Media/monotonic time from which the next frame fits the fps budget. */
   private readonly due = { nextMs: 0 };
   private readonly counters: FrameSourceStats = {
@@ -66,6 +73,11 @@ export class FrameSource {
 
   stats(): FrameSourceStats {
     return { ...this.counters };
+  }
+
+  /** The open file's frame rate and length (`analyze` sizes its progress bar by it). */
+  media(): MediaInfo {
+    return { ...this.mediaInfo };
   }
 
   /** Frames until the signal aborts or a file ends (onEnd: stop). */
@@ -106,9 +118,11 @@ export class FrameSource {
         const device = this.openDevice(this.spec, this.options.camera);
         this.counters.width = device.width;
         this.counters.height = device.height;
+        this.mediaInfo = { nativeFps: device.nativeFps, frameCount: device.frameCount ?? 0 };
         return device;
       } catch (error) {
-        const reason = (error as Error).message;
+        // OpenCV throws plain strings as well as Errors.
+        const reason = error instanceof Error ? error.message : String(error);
         if (endsOnItsOwn(this.spec)) throw new SourceUnavailableError(reason);
         this.setState('lost', reason);
         this.options.logger.warn({ attempt, retryInMs: delayMs, reason }, 'camera open failed');

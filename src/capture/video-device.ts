@@ -11,6 +11,8 @@ export interface VideoDevice {
   readonly nativeFps: number;
   readonly width: number;
   readonly height: number;
+  /** Frames in a file as its container says (may be approximate); absent or 0 when unknown. */
+  readonly frameCount?: number;
   release(): void;
 }
 
@@ -21,6 +23,7 @@ class OpenCvDevice implements VideoDevice {
   readonly nativeFps: number;
   readonly width: number;
   readonly height: number;
+  readonly frameCount: number;
 
   constructor(spec: SourceSpec, camera: Config['camera']) {
     this.capture = OpenCvDevice.openCapture(spec);
@@ -36,6 +39,8 @@ class OpenCvDevice implements VideoDevice {
     this.height = this.capture.get(cv.CAP_PROP_FRAME_HEIGHT);
     const fps = this.capture.get(cv.CAP_PROP_FPS);
     this.nativeFps = Number.isFinite(fps) && fps > 0 && fps < 1000 ? fps : 0;
+    const count = spec.kind === 'file' ? this.capture.get(cv.CAP_PROP_FRAME_COUNT) : 0;
+    this.frameCount = Number.isFinite(count) && count > 0 ? Math.round(count) : 0;
     if (!(this.width > 0 && this.height > 0)) {
       this.capture.release();
       throw new Error(`cannot open ${spec.label}: no video stream`);

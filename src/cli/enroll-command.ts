@@ -46,7 +46,7 @@ export async function enrollCommand(
   }
   const photos = listPhotos(args.paths);
   if (photos.problems.length > 0) {
-    for (const p of photos.problems) err.write(`classpulse enroll: ${p}\n`);
+    for (const p of photos.problems) err.write(`classpulse enroll: ${p.path}: ${p.problem}\n`);
     return ExitCode.noInput;
   }
   let config: Config;

@@ -6,6 +6,9 @@ Usage:
   classpulse run [--config FILE]          run the daemon (camera → perception → MQTT)
   classpulse replay VIDEO [--trace]       run perception over a video file as fast as it goes
   classpulse doctor [--config FILE]       check camera, models, broker, disk and clock
+  classpulse analyze PATH... [--json] [--annotate DIR]
+                                          faces in photos, folders, videos: sizes, pose, eyes,
+                                          expressions, identity, camera placement verdict
   classpulse enroll --id ID PHOTO|DIR...  enrol a student (embeddings only, on the device)
   classpulse students list | erase ID|--all   list or erase enrolled students
   classpulse bench [--json] [--quick]     side-by-side performance ratios
@@ -57,6 +60,32 @@ Options:
       --until S       stop before S seconds of media time (later frames are never decoded)
       --trace         JSON lines on stdout
   -h, --help          this text`;
+
+export const ANALYZE_HELP = `Usage: classpulse analyze PATH... [--json] [--annotate DIR] [--fps N] [--until S] [--config FILE]
+
+Runs the daemon's models, with the daemon's config, over photos (.jpg .jpeg .png .bmp .webp),
+videos (.mp4 .avi .mov .mkv .webm .m4v) and folders (searched recursively; other files in them are
+skipped) and reports, per face: box, width in px, detector score, yaw/pitch/roll, eye openness
+(or "not measurable"), expression probabilities, and the enrolled student when a gallery exists
+(identity.matchDistance). Videos run through the daemon's trackers: one row per track (frames
+seen, median width, median yaw, share of frames with eyes measured, most frequent expression).
+Per file, a placement verdict: which faces are too small for eye measurements (blink.minFacePx)
+or for expressions, and the zoom, distance or resolution change that fixes it (docs/analyze.md).
+Nothing leaves the machine; no image is written unless --annotate DIR is given.
+
+Options:
+      --json          one JSON object on stdout (docs/schemas/analyze.json) instead of tables
+      --annotate DIR  write each photo with boxes and labels into DIR (name.analyzed.ext), and
+                      for a video its first frame with a face, the one with most faces and the
+                      one with the smallest face
+      --fps N         videos: frames per second of media time analysed (default camera.fps)
+      --until S       videos: stop before S seconds of media time
+  -c, --config FILE   YAML config (models, detection, blink.minFacePx, identity.gallery)
+  -h, --help          this text
+
+Progress goes to stderr for folders and videos. Exit codes: 0 every file analysed; 66 some file
+could not be (missing, unreadable, corrupt, unsupported type: each named on stderr, the others
+still analysed and reported); 64 usage; 78 invalid config, model files or gallery.`;
 
 export const DOCTOR_HELP = `Usage: classpulse doctor [--config FILE]
 

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../config/load.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
+import { analyzeCommand } from './analyze-command.js';
 import { brokerAclCommand } from './broker-acl-command.js';
 import { configCheck, configShow } from './config-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { enrollCommand } from './enroll-command.js';
 import {
+  ANALYZE_HELP,
   BENCH_HELP,
   BROKER_ACL_HELP,
   CONFIG_HELP,
@@ -52,6 +54,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     hub: { type: 'string' },
     admin: { type: 'string' },
     recipe: { type: 'boolean' },
+    annotate: { type: 'string' },
   } as const;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -81,21 +84,13 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
       if (values.help) return printHelp(REPLAY_HELP);
       if (sub === undefined || rest.length > 0)
         return usage('replay takes exactly one video file', REPLAY_HELP);
-      const fps = values.fps === undefined ? undefined : Number(values.fps);
-      if (fps !== undefined && !(fps >= 0.5 && fps <= 60))
-        return usage(`--fps must be a number from 0.5 to 60 (got "${values.fps}")`, REPLAY_HELP);
-      const untilS = values.until === undefined ? undefined : Number(values.until);
-      if (untilS !== undefined && !(untilS > 0))
-        return usage(
-          `--until must be a positive number of seconds (got "${values.until}")`,
-          REPLAY_HELP,
-        );
+      const media = mediaLimits(values);
+      if (typeof media === 'string') return usage(media, REPLAY_HELP);
       return replayCommand({
         video: sub,
         config: values.config,
-        fps,
         trace: values.trace === true,
-        ...(untilS === undefined ? {} : { untilMs: untilS * 1000 }),
+        ...media,
       });
     }
     case 'enroll':
@@ -106,6 +101,22 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
         paths: positionals.slice(1),
         ...(values.config ? { config: values.config } : {}),
       });
+    case 'analyze': {
+      if (values.help) return printHelp(ANALYZE_HELP);
+      const paths = positionals.slice(1);
+      if (paths.length === 0)
+        return usage('analyze needs at least one image, video or folder', ANALYZE_HELP);
+      const media = mediaLimits(values);
+      if (typeof media === 'string') return usage(media, ANALYZE_HELP);
+      if (values.annotate === '') return usage('--annotate needs a folder', ANALYZE_HELP);
+      return analyzeCommand({
+        paths,
+        json: values.json === true,
+        annotate: values.annotate,
+        config: values.config,
+        ...media,
+      });
+    }
     case 'students': {
       if (values.help) return printHelp(STUDENTS_HELP);
       if (sub !== 'list' && sub !== 'erase')
@@ -151,6 +162,20 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     default:
       return usage(`unknown command "${command}"`, MAIN_HELP);
   }
+}
+
+/** --fps and --until of replay and analyze, or the usage problem with them. */
+function mediaLimits(values: {
+  fps?: string | undefined;
+  until?: string | undefined;
+}): { fps: number | undefined; untilMs?: number } | string {
+  const fps = values.fps === undefined ? undefined : Number(values.fps);
+  if (fps !== undefined && !(fps >= 0.5 && fps <= 60))
+    return `--fps must be a number from 0.5 to 60 (got "${values.fps}")`;
+  const untilS = values.until === undefined ? undefined : Number(values.until);
+  if (untilS !== undefined && !(untilS > 0))
+    return `--until must be a positive number of seconds (got "${values.until}")`;
+  return { fps, ...(untilS === undefined ? {} : { untilMs: untilS * 1000 }) };
 }
 
 function printHelp(text: string): ExitCodeValue {

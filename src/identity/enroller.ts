@@ -2,48 +2,18 @@
 // FaceMesh, face embedding) with no hints, exactly as the daemon sees a new face. Each photo must
 // hold exactly one usable face (one FaceMesh could measure); anything else is refused with a
 // message naming the file. Photos are only read: nothing of them but the embedding is kept.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { cv } from '../capture/cv.js';
+import { readImageFrame } from '../capture/image-file.js';
+import { IMAGE_EXTENSIONS, listMediaFiles, type MediaList } from '../capture/media-files.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
-
-const PHOTO_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp'];
 
 /** One photo, as enrolment judged it. */
 export type PhotoResult =
   | { file: string; ok: true; embedding: Float32Array }
   | { file: string; ok: false; problem: string };
 
-export interface PhotoList {
-  files: string[];
-  /** Arguments that were folders (a progress bar is shown for them). */
-  fromFolder: boolean;
-  /** Arguments that are neither an image file nor a folder. */
-  problems: string[];
-}
-
 /** Expands folders (their image files, sorted; not recursive) and checks the paths exist. */
-export function listPhotos(paths: readonly string[]): PhotoList {
-  const files: string[] = [];
-  const problems: string[] = [];
-  let fromFolder = false;
-  for (const path of paths) {
-    if (!existsSync(path)) {
-      problems.push(`${path}: no such file or folder`);
-    } else if (statSync(path).isDirectory()) {
-      fromFolder = true;
-      const inside = readdirSync(path)
-        .filter((name) => PHOTO_EXTENSIONS.includes(extname(name).toLowerCase()))
-        .sort()
-        .map((name) => join(path, name));
-      if (inside.length === 0)
-        problems.push(`${path}: folder holds no photo (${PHOTO_EXTENSIONS.join(', ')})`);
-      files.push(...inside);
-    } else {
-      files.push(path);
-    }
-  }
-  return { files, fromFolder, problems };
+export function listPhotos(paths: readonly string[]): MediaList {
+  return listMediaFiles(paths, { extensions: IMAGE_EXTENSIONS, recursive: false, noun: 'photo' });
 }
 
 export interface EnrollerOptions {
@@ -55,18 +25,9 @@ export class Enroller {
   constructor(private readonly options: EnrollerOptions) {}
 
   async embedPhoto(file: string): Promise<PhotoResult> {
-    let image: ReturnType<typeof cv.imread>;
-    try {
-      image = cv.imread(file);
-    } catch (error) {
-      return {
-        file,
-        ok: false,
-        problem: `cannot be read as an image (${(error as Error).message})`,
-      };
-    }
-    if (image.empty) return { file, ok: false, problem: 'cannot be read as an image' };
-    const frame = { seq: 0, tMs: 0, width: image.cols, height: image.rows, image };
+    const read = readImageFrame(file);
+    if (!read.ok) return { file, ok: false, problem: read.problem };
+    const frame = read.frame;
     const { observations } = await this.options.pipeline.process(frame, []);
     const usable = observations.filter((o) => o.landmarks && o.embedding);
     if (usable.length > 1) {

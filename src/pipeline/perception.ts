@@ -5,14 +5,21 @@ import type { Event } from '../events/types.js';
 import type { IdentityRuntime } from '../identity/identity-runtime.js';
 import type { Logger } from '../log/logger.js';
 import type { Classroom } from '../trackers/classroom.js';
+import type { TrackAssociations } from '../trackers/embedding-tracker.js';
 import type { Pipeline } from './pipeline.js';
-import type { Box, TrackHint } from './types.js';
+import type { Box, Observation, TrackHint } from './types.js';
 
 export interface ProcessedFrame {
   events: Event[];
   faces: number;
   /** Per-stage times of this frame (ms); 'total' is added by the daemon. */
   timingsMs: Record<string, number>;
+}
+
+/** A processed frame with what was measured: each observation and the track it went to. */
+export interface MeasuredFrame extends ProcessedFrame {
+  observations: readonly Observation[];
+  associations: TrackAssociations;
 }
 
 /** The knobs of the adaptation ladder perception applies (src/ops/adaptation-ladder.ts). */
@@ -62,7 +69,12 @@ export class Perception implements FrameProcessor {
 
   constructor(private readonly options: PerceptionOptions) {}
 
-  async process(frame: Frame): Promise<ProcessedFrame> {
+  process(frame: Frame): Promise<ProcessedFrame> {
+    return this.measure(frame);
+  }
+
+  /** `process`, keeping the observations and associations (`classpulse analyze` reports them). */
+  async measure(frame: Frame): Promise<MeasuredFrame> {
     const { pipeline, classroom, classIntervalMs } = this.options;
     const { identity } = this.options;
     const trackerHints = classroom.hints(frame.tMs);
@@ -92,6 +104,8 @@ export class Perception implements FrameProcessor {
       events,
       faces,
       timingsMs: { ...result.timingsMs, track: performance.now() - trackStarted },
+      observations: result.observations,
+      associations: update.associations,
     };
   }
 

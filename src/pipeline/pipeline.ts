@@ -70,6 +70,12 @@ export interface PipelineOptions {
    * the iris model measures the eyes where the last FaceMesh put them (see STILL_REGION_SHIFT).
    */
   stillMeshEveryFrames?: number;
+  /**
+   * Every measured face gets an embedding and an expression on every frame, whatever the hints
+   * ask (`classpulse analyze`: a photo is one frame, so nothing can wait for a later one). Off in
+   * the daemon, which spreads them over time as the trackers ask.
+   */
+  describeEveryFace?: boolean;
 }
 
 /** FaceMesh face score below which a region holds no face. */
@@ -243,8 +249,9 @@ export class Pipeline {
         if (job.detection) observation.score = job.detection.score;
         kept.push(observation.box);
         const index = observations.push(observation) - 1;
-        if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
-        if (job.hint?.needsExpression && this.options.expression.enabled)
+        const every = this.options.describeEveryFace === true;
+        if (every || !job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
+        if ((every || job.hint?.needsExpression) && this.options.expression.enabled)
           wantExpression.push(index);
         const region = regionFromLandmarks(face.points);
         remembered.push({
@@ -266,7 +273,8 @@ export class Pipeline {
         const { score, ...box } = job.detection;
         const index =
           observations.push({ box, score, ...(trackId !== undefined ? { trackId } : {}) }) - 1;
-        if (!job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
+        if (this.options.describeEveryFace || !job.hint || job.hint.needsEmbedding)
+          wantEmbedding.push(index);
         remembered.push({
           ...(trackId !== undefined ? { trackId } : {}),
           observation: index,

@@ -9,8 +9,8 @@ import type { Logger } from '../log/logger.js';
 import { defaultPoolSize, InferencePool } from '../pipeline/inference/inference-pool.js';
 import { ModelFileError, ModelStore } from '../pipeline/model-store.js';
 import type { SessionSource } from '../pipeline/models.js';
-import { Perception } from '../pipeline/perception.js';
-import { Pipeline, pipelineModels } from '../pipeline/pipeline.js';
+import { Perception, type PerceptionOptions } from '../pipeline/perception.js';
+import { Pipeline, type PipelineOptions, pipelineModels } from '../pipeline/pipeline.js';
 import { MqttConfigError } from '../publish/client-options.js';
 import { Classroom } from '../trackers/classroom.js';
 
@@ -70,25 +70,51 @@ export async function buildPerception(
   models: ModelStore,
   sessions: SessionSource = models,
 ): Promise<Perception> {
+  const pipeline = await buildPipeline(config, logger, sessions, {
+    // Only with a pool: in-process runs block the frame loop, so there is nothing to overlap.
+    detectorLane: usesDetectorLane(config) && sessions !== models,
+  });
+  return new Perception({
+    ...perceptionSettings(config, pipeline),
+    // Throws GalleryError / PseudonymKeyError: configuration problems (exit 78).
+    identity: new IdentityRuntime({ config, models }),
+    logger: logger.child({ module: 'identity' }),
+  });
+}
+
+/** The daemon's pipeline on these sessions, models loaded and warmed up. */
+export async function buildPipeline(
+  config: Config,
+  logger: Logger,
+  sessions: SessionSource,
+  extra: Pick<PipelineOptions, 'detectorLane' | 'describeEveryFace'> = {},
+): Promise<Pipeline> {
   const pipeline = new Pipeline({
     detection: config.detection,
     expression: config.expression,
     models: sessions,
     logger,
-    // Only with a pool: in-process runs block the frame loop, so there is nothing to overlap.
-    detectorLane: usesDetectorLane(config) && sessions !== models,
     stillMeshEveryFrames: config.tracking.stillMeshEveryFrames,
+    ...extra,
   });
   await pipeline.init();
-  return new Perception({
+  return pipeline;
+}
+
+/**
+ * Perception's settings from the config around a pipeline: fresh trackers, the class-summary and
+ * expression cadences (identity is the caller's: the daemon adds it, `analyze` reads the gallery).
+ */
+export function perceptionSettings(
+  config: Config,
+  pipeline: Pipeline,
+): Omit<PerceptionOptions, 'identity' | 'logger'> {
+  return {
     pipeline,
     classroom: buildClassroom(config),
     classIntervalMs: config.mqtt.classIntervalS * 1000,
     expressionIntervalMs: config.expression.intervalMs,
-    // Throws GalleryError / PseudonymKeyError: configuration problems (exit 78).
-    identity: new IdentityRuntime({ config, models }),
-    logger: logger.child({ module: 'identity' }),
-  });
+  };
 }
 
 export function buildClassroom(config: Config): Classroom {
