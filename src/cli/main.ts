@@ -14,11 +14,13 @@ import {
   CONFIG_HELP,
   DOCTOR_HELP,
   ENROLL_HELP,
+  HUB_HELP,
   MAIN_HELP,
   REPLAY_HELP,
   RUN_HELP,
   STUDENTS_HELP,
 } from './help.js';
+import { hubCommand, hubPasswdCommand } from './hub-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { studentsCommand } from './students-command.js';
@@ -143,6 +145,12 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
         ...(values.admin !== undefined ? { admin: values.admin } : {}),
         recipe: values.recipe === true,
       });
+    case 'hub':
+      if (values.help) return printHelp(HUB_HELP);
+      if (sub === undefined) return hubCommand(values.config);
+      if (sub === 'passwd' && rest.length === 1)
+        return hubPasswdCommand(rest[0] as string, values.config);
+      return usage(`unknown hub subcommand "${[sub, ...rest].join(' ')}"`, HUB_HELP);
     case 'config':
       if (values.help) return printHelp(CONFIG_HELP);
       if (sub === 'check' && rest.length <= 1) return configCheck(rest[0] ?? values.config);

@@ -1,0 +1,85 @@
+// `classpulse hub` (the school hub: dashboard over MQTT) and `classpulse hub passwd USER`.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isMap, parseDocument } from 'yaml';
+import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
+import { Shutdown } from '../daemon/shutdown.js';
+import { Hub } from '../hub/hub.js';
+import { DEFAULT_HUB_CONFIG_PATH, loadHubConfig } from '../hub/hub-config.js';
+import type { HubConfig } from '../hub/hub-schema.js';
+import { hashPassword } from '../hub/password-hash.js';
+import { createLogger } from '../log/logger.js';
+import { reportConfigError } from './config-command.js';
+import { readPassword } from './password-prompt.js';
+
+export async function hubCommand(file: string | undefined): Promise<ExitCodeValue> {
+  const path = file ?? DEFAULT_HUB_CONFIG_PATH;
+  if (!existsSync(path)) {
+    process.stderr.write(
+      `classpulse: no hub config at ${path}: copy config/hub.example.yaml there (or pass ` +
+        '--config FILE) and add users with `classpulse hub passwd USER --config FILE`\n',
+    );
+    return ExitCode.config;
+  }
+  let config: HubConfig;
+  try {
+    config = loadHubConfig(path);
+  } catch (error) {
+    return reportConfigError(error);
+  }
+  const logger = createLogger({ log: config.log, base: { service: 'hub' } });
+  if (config.users.length === 0)
+    logger.warn({ config: path }, 'no users configured: nobody can log in (classpulse hub passwd)');
+  const shutdown = new Shutdown(logger);
+  shutdown.installSignalHandlers();
+  const hub = new Hub({ config, logger });
+  try {
+    const { url } = await hub.start();
+    process.stdout.write(`classpulse hub: dashboard at ${url}\n`);
+    await new Promise((resolve) => shutdown.signal.addEventListener('abort', resolve));
+    return ExitCode.ok;
+  } finally {
+    await hub.stop();
+    shutdown.removeSignalHandlers();
+  }
+}
+
+/**
+ * Asks for a password (twice on a terminal, without echo; once from a pipe) and prints the user's
+ * entry for the hub config, or with --config writes the hash into that file (role and rooms of an
+ * existing user are kept; a new user is a teacher without rooms until rooms are added).
+ */
+export async function hubPasswdCommand(
+  user: string,
+  file: string | undefined,
+): Promise<ExitCodeValue> {
+  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(user)) {
+    process.stderr.write(`classpulse: invalid user name "${user}" (1-64 of A-Z a-z 0-9 . _ @ -)\n`);
+    return ExitCode.usage;
+  }
+  const password = await readPassword(`password for ${user}: `);
+  if (password === undefined) return ExitCode.usage;
+  if (password.length < 8) {
+    process.stderr.write('classpulse: the password must have at least 8 characters\n');
+    return ExitCode.usage;
+  }
+  const hash = await hashPassword(password);
+  if (file === undefined) {
+    process.stdout.write(
+      `users:\n  ${user}:\n    role: teacher\n    rooms: []\n    passwordHash: ${hash}\n`,
+    );
+    return ExitCode.ok;
+  }
+  const doc = parseDocument(existsSync(file) ? readFileSync(file, 'utf8') : '');
+  if (doc.errors.length > 0) {
+    process.stderr.write(`classpulse: ${file}: ${doc.errors[0]?.message ?? 'invalid YAML'}\n`);
+    return ExitCode.config;
+  }
+  if (!isMap(doc.getIn(['users', user]))) {
+    doc.setIn(['users', user, 'role'], 'teacher');
+    doc.setIn(['users', user, 'rooms'], doc.createNode([], { flow: true }));
+  }
+  doc.setIn(['users', user, 'passwordHash'], hash);
+  writeFileSync(file, doc.toString(), { mode: 0o600 });
+  process.stdout.write(`classpulse: wrote the password hash of ${user} to ${file}\n`);
+  return ExitCode.ok;
+}
