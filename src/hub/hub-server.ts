@@ -7,7 +7,12 @@ import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { PACKAGE_ROOT } from '../config/load.js';
 import type { HubConfig } from './hub-schema.js';
@@ -39,7 +44,8 @@ export async function buildHubServer(options: HubServerOptions): Promise<Fastify
   const tls = server.tlsCert !== '' && server.tlsKey !== '';
   const app = Fastify({
     loggerInstance: options.logger.child({ module: 'http' }),
-    disableRequestLogging: true,
+    // Logins, refusals and commands are logged by the routes; one line per request is noise.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024,
     ...(tls
       ? { https: { cert: readFileSync(server.tlsCert), key: readFileSync(server.tlsKey) } }
