@@ -90,8 +90,9 @@ describe('hub ingest over a real broker', () => {
     });
     await publish(lab.topic('alerts'), { ...lab.alert('tired', 'anon-1', 'A'.repeat(200)) });
     await publish(lab.topic('class'), lab.classSummary(0.9));
-    await waitFor('good message after bad ones', () =>
-      hub.hub.store.view('lab')?.attention.some((p) => p.attentiveShare === 0.9) === true,
+    await waitFor(
+      'good message after bad ones',
+      () => hub.hub.store.view('lab')?.attention.some((p) => p.attentiveShare === 0.9) === true,
     );
     const stats = hub.hub.ingest.stats;
     expect(stats.refused - before.refused).toBe(6);
