@@ -7,7 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { PACKAGE_ROOT } from '../config/load.js';
 import { PrivacyGuard } from '../publish/privacy-guard.js';
 
-export const MESSAGE_KINDS = ['status', 'health', 'alert', 'class', 'student', 'reply'] as const;
+const MESSAGE_KINDS = ['status', 'health', 'alert', 'class', 'student', 'reply'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** One accepted message, as the store, the history and the SSE stream see it. */

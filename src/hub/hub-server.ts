@@ -19,9 +19,9 @@ import type { HubConfig } from './hub-schema.js';
 import { type RoomRoutesDeps, registerRoomRoutes } from './room-routes.js';
 import { csrfMatches, type Session, type SessionStore } from './session-store.js';
 
-export const SESSION_COOKIE = 'classpulse_session';
+const SESSION_COOKIE = 'classpulse_session';
 /** The dashboard's files: plain ES modules, HTML and CSS, served as they are (no bundler). */
-export const WEB_DIR = join(PACKAGE_ROOT, 'src', 'hub', 'web');
+const WEB_DIR = join(PACKAGE_ROOT, 'src', 'hub', 'web');
 /** Served without a session: the login page and what it loads. */
 const PUBLIC_PATHS = new Set(['/healthz', '/api/login', '/login.html', '/login.js', '/style.css']);
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -10,7 +10,7 @@ const MAX_ATTENTION_POINTS = 1200;
 
 type Json = Record<string, unknown>;
 
-export interface DeviceView {
+interface DeviceView {
   device: string;
   state: 'online' | 'offline';
   camera: string;
@@ -20,7 +20,7 @@ export interface DeviceView {
   healthMs?: number;
 }
 
-export interface StudentView {
+interface StudentView {
   device: string;
   student: string;
   tired: boolean;
@@ -229,7 +229,7 @@ export class RoomStore {
   }
 }
 
-export function attentionPoint(device: string, p: Json): AttentionPoint {
+function attentionPoint(device: string, p: Json): AttentionPoint {
   return {
     device,
     tMs: p.tMs as number,

@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 const MAX_INCOMING_PACKET_BYTES = 16 * 1024;
 
 /** The connection keys the daemon's and the hub's mqtt sections share. */
-export type ConnectionSettings = Pick<
+type ConnectionSettings = Pick<
   Config['mqtt'],
   'url' | 'clientId' | 'username' | 'password' | 'keepaliveS' | 'sessionExpiryS' | 'reconnectMinMs'
 > & { tls: Config['mqtt']['tls'] };
