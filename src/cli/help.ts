@@ -13,6 +13,7 @@ Usage:
                                           mosquitto ACL (or setup script) for the school's boxes
   classpulse hub [--config FILE]          the school hub: teachers' live dashboard over MQTT
   classpulse hub passwd USER [--config FILE]  a hub user's password hash (printed or written)
+  classpulse hub demo [--port N]          daemon + embedded broker + hub on the bundled clip
   classpulse config check [FILE]          validate a config file; exit 78 when invalid
   classpulse config show [--config FILE]  print the effective config, secrets masked
   classpulse --version                    print the version
@@ -111,6 +112,7 @@ Exit codes: 0 printed · 64 bad arguments or a bad line (named with file:line) �
 export const HUB_HELP = `Usage:
   classpulse hub [--config FILE]               run the hub (default config /etc/classpulse/hub.yaml)
   classpulse hub passwd USER [--config FILE]   hash a password for USER
+  classpulse hub demo [--port N]               embedded broker + daemon on the bundled clip + hub
 
 The hub subscribes to the school broker (mqtt.baseTopic, default classpulse/<room>/<device>/…),
 keeps every room's live state and a SQLite history (history.retentionDays), and serves the
@@ -121,5 +123,9 @@ are in the config's users section (config/hub.example.yaml, docs/hub.md).
 passwd reads the password without echo on a terminal (asked twice) or as the first line of
 stdin, and prints the user's YAML entry; with --config FILE it writes the hash into FILE (mode
 0600), keeping the user's role and rooms.
+
+demo starts an embedded broker (aedes, MQTT 3.1.1), the daemon on config/demo.yaml (the clip
+looped) and the hub on 127.0.0.1:N (default 8080), and prints the dashboard URL and a login
+made up for this run. Ctrl-C stops all three.
 
 Exit codes: 0 stopped cleanly · 64 usage · 78 invalid configuration.`;

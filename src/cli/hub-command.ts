@@ -5,6 +5,7 @@ import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { Shutdown } from '../daemon/shutdown.js';
 import { Hub } from '../hub/hub.js';
 import { DEFAULT_HUB_CONFIG_PATH, loadHubConfig } from '../hub/hub-config.js';
+import { HubDemo } from '../hub/hub-demo.js';
 import type { HubConfig } from '../hub/hub-schema.js';
 import { hashPassword } from '../hub/password-hash.js';
 import { createLogger } from '../log/logger.js';
@@ -39,6 +40,19 @@ export async function hubCommand(file: string | undefined): Promise<ExitCodeValu
     return ExitCode.ok;
   } finally {
     await hub.stop();
+    shutdown.removeSignalHandlers();
+  }
+}
+
+/** `classpulse hub demo`: embedded broker + daemon on the bundled clip + hub (src/hub/hub-demo.ts). */
+export async function hubDemoCommand(port: number): Promise<ExitCodeValue> {
+  const logger = createLogger({ log: { level: 'warn', format: 'auto' }, base: { service: 'hub' } });
+  const shutdown = new Shutdown(logger);
+  shutdown.installSignalHandlers();
+  try {
+    const code = await new HubDemo({ port, logger, signal: shutdown.signal }).run();
+    return code === 0 ? ExitCode.ok : ExitCode.failure;
+  } finally {
     shutdown.removeSignalHandlers();
   }
 }

@@ -20,7 +20,7 @@ import {
   RUN_HELP,
   STUDENTS_HELP,
 } from './help.js';
-import { hubCommand, hubPasswdCommand } from './hub-command.js';
+import { hubCommand, hubDemoCommand, hubPasswdCommand } from './hub-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { studentsCommand } from './students-command.js';
@@ -54,6 +54,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     hub: { type: 'string' },
     admin: { type: 'string' },
     recipe: { type: 'boolean' },
+    port: { type: 'string' },
   } as const;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -148,6 +149,12 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     case 'hub':
       if (values.help) return printHelp(HUB_HELP);
       if (sub === undefined) return hubCommand(values.config);
+      if (sub === 'demo' && rest.length === 0) {
+        const port = Number(values.port ?? 8080);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535)
+          return usage(`--port must be a port number (got "${values.port}")`, HUB_HELP);
+        return hubDemoCommand(port);
+      }
       if (sub === 'passwd' && rest.length === 1)
         return hubPasswdCommand(rest[0] as string, values.config);
       return usage(`unknown hub subcommand "${[sub, ...rest].join(' ')}"`, HUB_HELP);

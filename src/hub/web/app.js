@@ -25,20 +25,28 @@ class Overview {
     const { rooms } = await getJson('/api/rooms');
     const items = rooms.map((room) => {
       const cameras = room.devices.length
-        ? room.devices.map((d) => `${d.device}: ${d.state === 'online' ? `camera ${d.camera}` : 'offline'}`).join(', ')
+        ? room.devices
+            .map((d) => `${d.device}: ${d.state === 'online' ? `camera ${d.camera}` : 'offline'}`)
+            .join(', ')
         : 'no box reporting';
       return el(
         'li',
         { class: 'room-card' },
         el('a', { href: `#/room/${encodeURIComponent(room.room)}` }, room.room),
         el('span', { class: 'big' }, percent(room.attentiveShare)),
-        el('span', {}, `${room.students} students · ${room.tired} tired · ${room.lookingAround} looking around`),
+        el(
+          'span',
+          {},
+          `${room.students} students · ${room.tired} tired · ${room.lookingAround} looking around`,
+        ),
         el('span', { class: 'muted' }, cameras),
       );
     });
     this.root.replaceChildren(
       el('h1', {}, 'Rooms'),
-      items.length ? el('ul', { class: 'rooms' }, ...items) : el('p', {}, 'No rooms yet: no box has reported and none is assigned to you.'),
+      items.length
+        ? el('ul', { class: 'rooms' }, ...items)
+        : el('p', {}, 'No rooms yet: no box has reported and none is assigned to you.'),
     );
   }
 
@@ -60,7 +68,10 @@ async function route() {
   try {
     await current.show();
   } catch (error) {
-    main.replaceChildren(el('p', { class: 'notice', role: 'alert' }, error.message), el('a', { href: '#/' }, 'Back to the rooms'));
+    main.replaceChildren(
+      el('p', { class: 'notice', role: 'alert' }, error.message),
+      el('a', { href: '#/' }, 'Back to the rooms'),
+    );
   }
   main.focus();
 }

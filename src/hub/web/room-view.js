@@ -55,17 +55,35 @@ export class RoomView {
       { class: 'summary', 'aria-label': 'Class summary' },
       el('div', { class: 'big' }, latest ? `${Math.round(latest.attentiveShare * 100)} %` : '–'),
       el('div', {}, 'attentive'),
-      el('div', {}, latest ? `${latest.faces} faces · ${latest.tired} tired · ${latest.lookingAround} looking around` : 'no class summary yet'),
+      el(
+        'div',
+        {},
+        latest
+          ? `${latest.faces} faces · ${latest.tired} tired · ${latest.lookingAround} looking around`
+          : 'no class summary yet',
+      ),
     );
     this.tiles = el('ul', { class: 'students', 'aria-label': 'Students' });
     for (const student of view.students) this.tiles.append(this.tile(student.device, student));
-    const chartBox = el('div', { class: 'chart', role: 'img', 'aria-label': 'Class attention during this lesson' });
+    const chartBox = el('div', {
+      class: 'chart',
+      role: 'img',
+      'aria-label': 'Class attention during this lesson',
+    });
     this.root.replaceChildren(
       el('p', {}, el('a', { href: '#/' }, '← All rooms')),
       el('h1', {}, `Room ${view.room}`),
-      el('section', { class: 'devices', 'aria-label': 'Camera boxes' }, ...this.devices(view.devices)),
+      el(
+        'section',
+        { class: 'devices', 'aria-label': 'Camera boxes' },
+        ...this.devices(view.devices),
+      ),
       summary,
-      el('h2', {}, view.lessonStartMs ? `Attention since ${time(view.lessonStartMs)}` : 'Attention'),
+      el(
+        'h2',
+        {},
+        view.lessonStartMs ? `Attention since ${time(view.lessonStartMs)}` : 'Attention',
+      ),
       chartBox,
       el('h2', {}, `Students (${view.students.length})`),
       view.students.length ? this.tiles : el('p', { class: 'muted' }, 'No student in view.'),
@@ -77,19 +95,32 @@ export class RoomView {
   }
 
   devices(devices) {
-    if (devices.length === 0) return [el('p', { class: 'muted' }, 'No box has reported from this room yet.')];
+    if (devices.length === 0)
+      return [el('p', { class: 'muted' }, 'No box has reported from this room yet.')];
     return devices.map((d) => {
       const online = d.state === 'online';
       const label = online ? `camera ${d.camera}` : `offline${d.reason ? ` (${d.reason})` : ''}`;
-      const reply = el('output', { class: 'reply', 'aria-live': 'polite' }, this.replies.get(d.device) ?? '');
+      const reply = el(
+        'output',
+        { class: 'reply', 'aria-live': 'polite' },
+        this.replies.get(d.device) ?? '',
+      );
       const button = (name, text) => {
-        const b = el('button', { type: 'button', 'data-command': name, 'data-device': d.device }, text);
+        const b = el(
+          'button',
+          { type: 'button', 'data-command': name, 'data-device': d.device },
+          text,
+        );
         b.addEventListener('click', () => this.command(d.device, name, reply, b));
         return b;
       };
       return el(
         'div',
-        { class: `device ${online && d.camera === 'open' ? 'open' : 'closed'}`, 'data-device': d.device, 'data-camera': online ? d.camera : 'offline' },
+        {
+          class: `device ${online && d.camera === 'open' ? 'open' : 'closed'}`,
+          'data-device': d.device,
+          'data-camera': online ? d.camera : 'offline',
+        },
         el('strong', {}, d.device),
         el('span', { class: 'camera-state' }, label),
         button('start', 'Open camera'),
@@ -108,7 +139,8 @@ export class RoomView {
         `/api/rooms/${encodeURIComponent(this.room)}/devices/${encodeURIComponent(device)}/commands/${name}`,
       );
       if (!result.answered) text = result.error;
-      else if (result.reply.ok) text = `${device}: camera ${name === 'stop' ? 'closed' : 'opened'} (${time(result.reply.tMs)})`;
+      else if (result.reply.ok)
+        text = `${device}: camera ${name === 'stop' ? 'closed' : 'opened'} (${time(result.reply.tMs)})`;
       else text = `${device} refused: ${result.reply.error?.message ?? result.reply.error?.code}`;
     } catch (error) {
       text = error.message;
@@ -156,7 +188,12 @@ export class RoomView {
       'ol',
       { class: 'alerts' },
       ...alerts.map((a) =>
-        el('li', { class: `alert ${a.alert}` }, el('time', {}, time(a.tMs)), ` ${a.alert}${a.student ? ` — ${a.student}` : ''}: ${a.reason}`),
+        el(
+          'li',
+          { class: `alert ${a.alert}` },
+          el('time', {}, time(a.tMs)),
+          ` ${a.alert}${a.student ? ` — ${a.student}` : ''}: ${a.reason}`,
+        ),
       ),
     );
   }
