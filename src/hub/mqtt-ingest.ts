@@ -72,8 +72,14 @@ export class MqttIngest {
       this.logger.info({ url: mqtt.url }, 'hub connected to the broker');
       // Every (re)connect subscribes again: retained status/health come anew and refresh the
       // state; a kept session makes this a no-op for the broker.
-      client.subscribe(this.subscriptionFilters(), { qos: 1 }, (error) => {
-        if (error) this.logger.error({ err: error }, 'subscribing failed');
+      client.subscribe(this.subscriptionFilters(), { qos: 1 }, (error, granted) => {
+        // A broker ACL refuses a subscription in the SUBACK (QoS 128 / reason code >= 0x80).
+        const refused = granted?.filter((g) => g.qos >= 128).map((g) => g.topic) ?? [];
+        if (error || refused.length > 0)
+          this.logger.error(
+            { err: error, refused },
+            'the broker refused the subscription: the hub user needs read access (docs/hub.md)',
+          );
         else this.markSubscribed();
       });
     });
