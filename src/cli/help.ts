@@ -121,8 +121,8 @@ server.tlsKey). Users, roles (teacher: listed rooms; admin: every room) and scry
 are in the config's users section (config/hub.example.yaml, docs/hub.md).
 
 passwd reads the password without echo on a terminal (asked twice) or as the first line of
-stdin, and prints the user's YAML entry; with --config FILE it writes the hash into FILE (mode
-0600), keeping the user's role and rooms.
+stdin, and prints the user's YAML entry; with --config FILE it writes the hash into FILE (a new
+file is created with mode 0600), keeping the user's role and rooms and the file's comments.
 
 demo starts an embedded broker (aedes, MQTT 3.1.1), the daemon on config/demo.yaml (the clip
 looped) and the hub on 127.0.0.1:N (default 8080), and prints the dashboard URL and a login

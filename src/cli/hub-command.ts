@@ -93,6 +93,7 @@ export async function hubPasswdCommand(
     doc.setIn(['users', user, 'rooms'], doc.createNode([], { flow: true }));
   }
   doc.setIn(['users', user, 'passwordHash'], hash);
+  // A new file gets 0600; an existing one keeps its mode (the hub service's group may read it).
   writeFileSync(file, doc.toString(), { mode: 0o600 });
   process.stdout.write(`classpulse: wrote the password hash of ${user} to ${file}\n`);
   return ExitCode.ok;
