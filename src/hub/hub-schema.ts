@@ -1,10 +1,8 @@
 // The hub's config schema, in the daemon's style (src/config/schema.ts): defaults, documentation
 // and validation come from here, and config/hub.example.yaml is rendered from it (a test keeps the
-// two equal). Users are not leaves: they are a mapping checked by src/hub/hub-users.ts.
-import { anyText, bool, brokerUrl, intIn, oneOf, slug, topicRoot } from '../config/formats.js';
-import { type ConfigOf, leaf, type Section } from '../config/schema.js';
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+// two equal). Users are not leaves: they are a mapping checked by src/hub/hub-config.ts.
+import { anyText, brokerUrl, intIn, oneOf, slug, topicRoot } from '../config/formats.js';
+import { type ConfigOf, leaf, type Section, schema } from '../config/schema.js';
 
 /** Default retention: a school term is 12-16 weeks; 120 days keeps the longest whole. */
 export const DEFAULT_RETENTION_DAYS = 120;
@@ -45,32 +43,28 @@ export const hubSchema = {
     ),
     clientId: leaf(slug(), 'classpulse-hub', 'MQTT client id of the hub.'),
     username: leaf(anyText(), 'classpulse-hub', 'Broker user name (the hub user of broker-acl).'),
-    password: leaf(anyText(), '', 'Broker password (prefer passwordFile).', true),
-    passwordFile: leaf(anyText('a file path, or empty'), '', 'File holding the broker password.'),
+    // Credentials, keep-alive, reconnect and TLS mean what they mean on a box: the same leaves.
+    password: schema.mqtt.password,
+    passwordFile: schema.mqtt.passwordFile,
     protocolVersion: leaf(
       oneOf([4, 5] as const),
       5,
       'MQTT 3.1.1 (4, e.g. the embedded demo broker) or MQTT 5 (5).',
     ),
-    keepaliveS: leaf(intIn(5, 3600), 30, 'Keep-alive interval.'),
+    keepaliveS: schema.mqtt.keepaliveS,
     sessionExpiryS: leaf(
       intIn(0, 604_800),
       3600,
       'MQTT 5 session expiry: class summaries and alerts sent while the hub restarts wait this long.',
     ),
-    reconnectMinMs: leaf(intIn(100, 60_000), 1000, 'Delay between reconnect attempts.'),
+    reconnectMinMs: schema.mqtt.reconnectMinMs,
     commandTimeoutS: leaf(
       intIn(1, 120),
       20,
       'How long the dashboard waits for a box to answer open/close camera (a box allows a ' +
         'command 15 s).',
     ),
-    tls: {
-      ca: leaf(anyText('a file path, or empty'), '', 'CA certificate file (PEM).'),
-      cert: leaf(anyText('a file path, or empty'), '', 'Client certificate file (PEM).'),
-      key: leaf(anyText('a file path, or empty'), '', 'Client key file (PEM).'),
-      rejectUnauthorized: leaf(bool(), true, 'Verify the broker certificate.'),
-    },
+    tls: schema.mqtt.tls,
   },
   history: {
     file: leaf(
@@ -85,14 +79,7 @@ export const hubSchema = {
         'keeps one school term.',
     ),
   },
-  log: {
-    level: leaf(oneOf(LOG_LEVELS), 'info', 'Log level.'),
-    format: leaf(
-      oneOf(['auto', 'json', 'pretty'] as const),
-      'auto',
-      "'auto' is readable on a terminal and JSON otherwise (journald).",
-    ),
-  },
+  log: { level: schema.log.level, format: schema.log.format },
 } satisfies Section;
 
 export type Role = 'teacher' | 'admin';
