@@ -2,7 +2,7 @@
 // daemon (`classpulse run` looping the demo clip in real time) and a real hub (`classpulse hub`).
 // A wrong password is refused; the teacher logs in, opens the room, sees the student's tile
 // appear and update, presses "Close camera" and sees the daemon stop capture and the room show
-// it. The time from the broker delivering a student state to the tile showing it is measured
+// it; an unknown room and an expired session get clear messages. The time from the broker delivering a student state to the tile showing it is measured
 // (target ≤ 1 s) and logged.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,7 +115,9 @@ describe('the hub dashboard in chromium', () => {
     expect(worst).toBeLessThan(3000);
 
     // Close camera: the daemon stops capture (retained status) and the room shows it.
-    await page.click('.device[data-device="box-1"] button[data-command="stop"]');
+    // From the keyboard, as everywhere on the dashboard.
+    await page.focus('.device[data-device="box-1"] button[data-command="stop"]');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('.device[data-device="box-1"] output ::-p-text(camera closed)', {
       timeout: 20_000,
     });
@@ -123,6 +125,16 @@ describe('the hub dashboard in chromium', () => {
     await page.waitForSelector('.device[data-camera="stopped"]', { timeout: 5000 });
     expect(await text(page, '.device[data-device="box-1"] .camera-state')).toBe('camera stopped');
     await page.waitForFunction(`document.querySelectorAll('.tile').length === 0`);
+
+    // An unknown room says so; an expired session leads back to the login page, saying why.
+    await page.evaluate(`location.hash = '#/room/nowhere'`);
+    await page.waitForSelector('main .notice ::-p-text(unknown room "nowhere")');
+    await page.deleteCookie(...(await page.cookies()));
+    await page.evaluate(`location.hash = '#/'`);
+    await page.waitForSelector('#login-notice:not([hidden])');
+    expect(await text(page, '#login-notice')).toBe(
+      'Your session has expired. Please log in again.',
+    );
   }, 150_000);
 });
 
