@@ -71,6 +71,14 @@ describe('the hub dashboard in chromium', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
     });
     const page = await browser.newPage();
+    // Script errors and console errors (a CSP refusal, a failed module) fail the test at the end.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page.on('console', (message) => {
+      // The deliberately wrong password and the expired session answer 401: expected.
+      if (message.type() === 'error' && !/401/.test(message.text()))
+        pageErrors.push(message.text());
+    });
     await page.setViewport({ width: 1024, height: 768 }); // a tablet
     await page.goto(url);
     expect(page.url()).toMatch(/\/login\.html/);
