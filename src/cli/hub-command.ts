@@ -9,6 +9,7 @@ import { HubDemo } from '../hub/hub-demo.js';
 import type { HubConfig } from '../hub/hub-schema.js';
 import { hashPassword } from '../hub/password-hash.js';
 import { createLogger } from '../log/logger.js';
+import { MqttConfigError } from '../publish/client-options.js';
 import { reportConfigError } from './config-command.js';
 import { readPassword } from './password-prompt.js';
 
@@ -38,6 +39,12 @@ export async function hubCommand(file: string | undefined): Promise<ExitCodeValu
     process.stdout.write(`classpulse hub: dashboard at ${url}\n`);
     await new Promise((resolve) => shutdown.signal.addEventListener('abort', resolve));
     return ExitCode.ok;
+  } catch (error) {
+    // Broker TLS files are read when the hub connects: a bad one is a configuration problem.
+    if (!(error instanceof MqttConfigError)) throw error;
+    logger.fatal({ err: error }, error.message);
+    process.stderr.write(`classpulse: ${error.message}\n`);
+    return ExitCode.config;
   } finally {
     await hub.stop();
     shutdown.removeSignalHandlers();

@@ -4,6 +4,7 @@
 import convict from 'convict';
 import { ConfigError, type ConfigIssue } from '../config/issues.js';
 import { checkShape, getPath, mergeLeaves, readSecrets, readYaml } from '../config/load.js';
+import { readPem } from '../publish/client-options.js';
 import { type HubConfig, type HubUser, hubSchema, type Role } from './hub-schema.js';
 import { parsePasswordHash } from './password-hash.js';
 
@@ -30,6 +31,17 @@ export function loadHubConfig(file: string): HubConfig {
     issues.push({ path: 'server.tlsKey', problem: 'required when server.tlsCert is set' });
   if (getPath(merged, 'server.tlsKey') !== '' && getPath(merged, 'server.tlsCert') === '')
     issues.push({ path: 'server.tlsCert', problem: 'required when server.tlsKey is set' });
+  const settled = issues.length === 0;
+  for (const key of ['server.tlsCert', 'server.tlsKey'] as const) {
+    const path = getPath(merged, key) as string;
+    if (!settled || path === '') continue;
+    try {
+      readPem(key, path);
+    } catch (error) {
+      const source = sources.get(key);
+      issues.push({ path: key, problem: (error as Error).message, ...(source ? { source } : {}) });
+    }
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   // Final guard, as for the daemon: convict's strict validation over the same schema.
   const store = convict(hubSchema as unknown as convict.Schema<Tree>);

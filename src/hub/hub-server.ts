@@ -37,6 +37,8 @@ export interface HubServerOptions extends RoomRoutesDeps {
   sessions: SessionStore;
   logger: Logger;
   health: () => Record<string, unknown>;
+  /** What the admin's settings page shows (secrets masked, no password hashes). */
+  settings: () => Record<string, unknown>;
 }
 
 export async function buildHubServer(options: HubServerOptions): Promise<FastifyInstance> {
@@ -112,6 +114,12 @@ export async function buildHubServer(options: HubServerOptions): Promise<Fastify
   app.get('/api/session', async (request) => {
     const s = request.session as Session;
     return { user: s.user, role: s.role, csrfToken: s.csrfToken, expiresMs: s.expiresMs };
+  });
+
+  app.get('/api/admin/settings', async (request, reply) => {
+    if (request.session?.role !== 'admin')
+      return reply.code(403).send({ error: 'only an admin may see the hub settings' });
+    return options.settings();
   });
 
   registerRoomRoutes(app, options);

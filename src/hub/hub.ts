@@ -3,11 +3,12 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { maskSensitive } from '../config/mask.js';
 import { CommandDesk } from './command-desk.js';
 import { EventStream } from './event-stream.js';
 import { HistoryStore } from './history-store.js';
 import type { HubMessage } from './hub-message.js';
-import type { HubConfig } from './hub-schema.js';
+import { type HubConfig, hubSchema } from './hub-schema.js';
 import { buildHubServer } from './hub-server.js';
 import { MqttIngest } from './mqtt-ingest.js';
 import { RoomStore } from './room-store.js';
@@ -68,6 +69,7 @@ export class Hub {
       sessions: this.sessions,
       logger,
       health: () => ({ mqtt: this.ingest.stats, streams: this.events.size }),
+      settings: () => this.settings(),
       store: this.store,
       history: this.history,
       desk: this.desk,
@@ -97,6 +99,17 @@ export class Hub {
     await this.app?.close();
     await this.ingest.stop();
     this.history.close();
+  }
+
+  /** The effective config for the admin's settings page: secrets masked, no password hashes. */
+  private settings(): Record<string, unknown> {
+    const { users, ...config } = this.options.config;
+    return {
+      config: maskSensitive(config, hubSchema),
+      users: users.map(({ name, role, rooms }) => ({ name, role, rooms })),
+      mqtt: this.ingest.stats,
+      streams: this.events.size,
+    };
   }
 
   private accept(message: HubMessage): void {

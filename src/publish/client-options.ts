@@ -82,7 +82,8 @@ export function buildClientOptions(input: ClientOptionsInput): IClientOptions {
   return options;
 }
 
-function readPem(key: string, path: string): Buffer {
+/** A PEM file's contents; an unreadable or non-PEM file is a MqttConfigError naming the key. */
+export function readPem(key: string, path: string): Buffer {
   let pem: Buffer;
   try {
     pem = readFileSync(path);

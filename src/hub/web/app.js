@@ -1,17 +1,12 @@
 // The dashboard: rooms overview (#/) and one room (#/room/NAME), live over Server-Sent Events.
 import { getJson, loadSession, logout, toLogin } from './api.js';
+import { el } from './dom.js';
 import { RoomView } from './room-view.js';
+import { SettingsView } from './settings-view.js';
 
 const main = document.getElementById('main');
 const live = document.getElementById('live');
 let current;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  node.append(...children);
-  return node;
-}
 
 const percent = (share) => (share === undefined ? '–' : `${Math.round(share * 100)} %`);
 
@@ -64,7 +59,9 @@ class Overview {
 async function route() {
   current?.close?.();
   const match = /^#\/room\/(.+)$/.exec(location.hash);
-  current = match ? new RoomView(main, decodeURIComponent(match[1])) : new Overview(main);
+  if (match) current = new RoomView(main, decodeURIComponent(match[1]));
+  else if (location.hash === '#/settings') current = new SettingsView(main);
+  else current = new Overview(main);
   try {
     await current.show();
   } catch (error) {
@@ -97,6 +94,7 @@ function connect() {
 
 const session = await loadSession();
 document.getElementById('who').textContent = `${session.user} (${session.role})`;
+if (session.role === 'admin') document.getElementById('settings').hidden = false;
 document.getElementById('logout').addEventListener('click', logout);
 window.addEventListener('hashchange', route);
 connect();

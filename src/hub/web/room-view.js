@@ -3,15 +3,9 @@
 // event stream; everything else is refetched (at most every 300 ms) when an event concerns it.
 import { getJson, postJson } from './api.js';
 import { AttentionChart } from './attention-chart.js';
+import { el } from './dom.js';
 
 const REFRESH_MS = 300;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  node.append(...children);
-  return node;
-}
 
 const time = (ms) => new Date(ms).toLocaleTimeString();
 

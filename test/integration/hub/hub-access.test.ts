@@ -136,6 +136,31 @@ describe('hub access control', () => {
     expect(badCommand.statusCode).toBe(400);
   });
 
+  it('shows the settings to an admin only, without password hashes or secrets', async () => {
+    const teacher = await hubLogin('teacher');
+    const refused = await inject({
+      url: '/api/admin/settings',
+      headers: { cookie: teacher.cookie },
+    });
+    expect(refused.statusCode).toBe(403);
+    const admin = await hubLogin('admin');
+    const settings = await inject({
+      url: '/api/admin/settings',
+      headers: { cookie: admin.cookie },
+    });
+    expect(settings.statusCode).toBe(200);
+    expect(settings.json()).toMatchObject({
+      config: { server: { host: '127.0.0.1' }, mqtt: { password: '' } },
+      users: [
+        { name: 'teacher', role: 'teacher', rooms: ['lab'] },
+        { name: 'other', role: 'teacher', rooms: ['music'] },
+        { name: 'admin', role: 'admin', rooms: [] },
+      ],
+      mqtt: { connected: true },
+    });
+    expect(settings.body).not.toMatch(/scrypt/);
+  });
+
   it('ends a session after server.sessionMinutes', async () => {
     const { cookie } = await hubLogin('teacher');
     expect((await inject({ url: '/api/session', headers: { cookie } })).statusCode).toBe(200);

@@ -65,4 +65,15 @@ describe('hub config', () => {
       'server.tlsKey: required when server.tlsCert is set',
     ]);
   });
+
+  it('names a dashboard certificate that cannot be read', () => {
+    expect(
+      issuesOf('server:\n  tlsCert: /nonexistent/cert.pem\n  tlsKey: /nonexistent/key.pem\n'),
+    ).toEqual([
+      expect.stringMatching(
+        /^server\.tlsCert: server\.tlsCert: cannot read \/nonexistent\/cert\.pem/,
+      ),
+      expect.stringMatching(/^server\.tlsKey: server\.tlsKey: cannot read/),
+    ]);
+  });
 });
