@@ -59,6 +59,11 @@ export class EventStream {
     }
   }
 
+  /** Ends the streams of one session (logout). */
+  closeSession(id: string): void {
+    for (const client of this.clients) if (client.session.id === id) client.response.end();
+  }
+
   get size(): number {
     return this.clients.size;
   }

@@ -106,7 +106,9 @@ export async function buildHubServer(options: HubServerOptions): Promise<Fastify
   );
 
   app.post('/api/logout', async (request, reply) => {
-    sessions.logout(request.session?.id);
+    const id = request.session?.id as string;
+    sessions.logout(id);
+    options.events.closeSession(id);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });

@@ -113,10 +113,12 @@ export class Hub {
   }
 
   private accept(message: HubMessage): void {
+    // Live first: a history write that fails (disk full) is logged by the ingest and must not
+    // keep the dashboards or a waiting command from seeing the message.
     this.store.apply(message);
-    this.history.record(message);
-    this.desk.onReply(message);
     this.events.publish(message);
+    this.desk.onReply(message);
+    this.history.record(message);
   }
 
   private prune(): void {

@@ -161,6 +161,20 @@ describe('hub access control', () => {
     expect(settings.body).not.toMatch(/scrypt/);
   });
 
+  it('logs out (with the CSRF token) for good', async () => {
+    const { cookie, csrf } = await hubLogin('teacher');
+    expect(
+      (await inject({ method: 'POST', url: '/api/logout', headers: { cookie } })).statusCode,
+    ).toBe(403);
+    const out = await inject({
+      method: 'POST',
+      url: '/api/logout',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    expect(out.statusCode).toBe(204);
+    expect((await inject({ url: '/api/session', headers: { cookie } })).statusCode).toBe(401);
+  });
+
   it('ends a session after server.sessionMinutes', async () => {
     const { cookie } = await hubLogin('teacher');
     expect((await inject({ url: '/api/session', headers: { cookie } })).statusCode).toBe(200);
