@@ -40,11 +40,10 @@ export async function hubCommand(file: string | undefined): Promise<ExitCodeValu
     await new Promise((resolve) => shutdown.signal.addEventListener('abort', resolve));
     return ExitCode.ok;
   } catch (error) {
-    // Broker TLS files are read when the hub connects: a bad one is a configuration problem.
-    if (!(error instanceof MqttConfigError)) throw error;
-    logger.fatal({ err: error }, error.message);
-    process.stderr.write(`classpulse: ${error.message}\n`);
-    return ExitCode.config;
+    const failure = startFailure(error, config.server.port);
+    logger.fatal({ err: error }, failure.message);
+    process.stderr.write(`classpulse: ${failure.message}\n`);
+    return failure.code;
   } finally {
     await hub.stop();
     shutdown.removeSignalHandlers();
@@ -59,9 +58,26 @@ export async function hubDemoCommand(port: number): Promise<ExitCodeValue> {
   try {
     const code = await new HubDemo({ port, logger, signal: shutdown.signal }).run();
     return code === 0 ? ExitCode.ok : ExitCode.failure;
+  } catch (error) {
+    const failure = startFailure(error, port);
+    process.stderr.write(
+      `classpulse: ${failure.message}${port === 8080 ? ' (--port N picks another)' : ''}\n`,
+    );
+    return failure.code;
   } finally {
     shutdown.removeSignalHandlers();
   }
+}
+
+/**
+ * Why the hub could not start, in words: bad broker TLS files are a configuration problem (78, as
+ * for the daemon); a port in use may free up (1, systemd retries). Anything else is a bug.
+ */
+function startFailure(error: unknown, port: number): { message: string; code: ExitCodeValue } {
+  if (error instanceof MqttConfigError) return { message: error.message, code: ExitCode.config };
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    return { message: `port ${port} is already in use (server.port)`, code: ExitCode.failure };
+  throw error;
 }
 
 /**
