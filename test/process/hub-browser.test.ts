@@ -122,6 +122,13 @@ describe('the hub dashboard in chromium', () => {
     // Target 1 s; the bound is generous so a loaded CI machine does not fail it by accident.
     expect(worst).toBeLessThan(3000);
 
+    // The lesson report the room links to downloads as CSV with the class summaries so far.
+    const csv = (await page.evaluate(
+      `fetch(document.querySelector('a[href*="format=csv"]').href).then((r) => r.text())`,
+    )) as string;
+    expect(csv.split('\r\n')[0]).toMatch(/^type,time,tMs,device,faces,attentiveShare/);
+    expect(csv).toMatch(/\r\nclass,[^,]+,\d+,box-1,\d+,/);
+
     // Close camera: the daemon stops capture (retained status) and the room shows it.
     // From the keyboard, as everywhere on the dashboard.
     await page.focus('.device[data-device="box-1"] button[data-command="stop"]');

@@ -29,6 +29,7 @@ class Overview {
         { class: 'room-card' },
         el('a', { href: `#/room/${encodeURIComponent(room.room)}` }, room.room),
         el('span', { class: 'big' }, percent(room.attentiveShare)),
+        el('span', {}, 'attentive now'),
         el(
           'span',
           {},

@@ -83,6 +83,7 @@ export class RoomView {
       view.students.length ? this.tiles : el('p', { class: 'muted' }, 'No student in view.'),
       el('h2', {}, 'Alerts'),
       this.alerts(view.alerts),
+      this.reportLinks(view),
     );
     this.empty = this.root.querySelector('.students') === null;
     this.chart = new AttentionChart(chartBox, view.attention);
@@ -174,6 +175,20 @@ export class RoomView {
     const tile = this.tile(device, payload);
     if (old) old.replaceWith(tile);
     else this.tiles.append(tile);
+  }
+
+  /** The lesson so far (or the last 24 h) as a file to keep: CSV for a spreadsheet, or JSON. */
+  reportLinks(view) {
+    const base = `/api/rooms/${encodeURIComponent(view.room)}/report`;
+    const from = view.lessonStartMs ? `from=${view.lessonStartMs}&` : '';
+    return el(
+      'p',
+      {},
+      'Lesson report: ',
+      el('a', { href: `${base}?${from}format=csv`, download: '' }, 'CSV'),
+      ' · ',
+      el('a', { href: `${base}?${from}format=json` }, 'JSON'),
+    );
   }
 
   alerts(alerts) {
