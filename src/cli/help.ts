@@ -112,6 +112,7 @@ Exit codes: 0 printed · 64 bad arguments or a bad line (named with file:line) �
 export const HUB_HELP = `Usage:
   classpulse hub [--config FILE]               run the hub (default config /etc/classpulse/hub.yaml)
   classpulse hub passwd USER [--config FILE]   hash a password for USER
+  classpulse hub check [FILE]                  validate the hub config; exit 78 when invalid
   classpulse hub demo [--port N]               embedded broker + daemon on the bundled clip + hub
 
 The hub subscribes to the school broker (mqtt.baseTopic, default classpulse/<room>/<device>/…),
@@ -128,4 +129,5 @@ demo starts an embedded broker (aedes, MQTT 3.1.1), the daemon on config/demo.ya
 looped) and the hub on 127.0.0.1:N (default 8080), and prints the dashboard URL and a login
 made up for this run. Ctrl-C stops all three.
 
-Exit codes: 0 stopped cleanly · 64 usage · 78 invalid configuration.`;
+Exit codes: 0 stopped cleanly (check: valid) · 1 the port is in use · 64 usage · 78 invalid
+configuration (every problem named with its key and file:line, as config check does).`;

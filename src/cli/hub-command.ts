@@ -50,6 +50,18 @@ export async function hubCommand(file: string | undefined): Promise<ExitCodeValu
   }
 }
 
+/** `classpulse hub check [FILE]`: validates the hub config; 0 when valid, 78 naming every problem. */
+export function hubCheckCommand(file: string | undefined): ExitCodeValue {
+  const path = file ?? DEFAULT_HUB_CONFIG_PATH;
+  try {
+    const config = loadHubConfig(path);
+    process.stdout.write(`hub config OK: ${path} (${config.users.length} user(s))\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    return reportConfigError(error);
+  }
+}
+
 /** `classpulse hub demo`: embedded broker + daemon on the bundled clip + hub (src/hub/hub-demo.ts). */
 export async function hubDemoCommand(port: number): Promise<ExitCodeValue> {
   const logger = createLogger({ log: { level: 'warn', format: 'auto' }, base: { service: 'hub' } });

@@ -20,7 +20,7 @@ import {
   RUN_HELP,
   STUDENTS_HELP,
 } from './help.js';
-import { hubCommand, hubDemoCommand, hubPasswdCommand } from './hub-command.js';
+import { hubCheckCommand, hubCommand, hubDemoCommand, hubPasswdCommand } from './hub-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { studentsCommand } from './students-command.js';
@@ -149,6 +149,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     case 'hub':
       if (values.help) return printHelp(HUB_HELP);
       if (sub === undefined) return hubCommand(values.config);
+      if (sub === 'check' && rest.length <= 1) return hubCheckCommand(rest[0] ?? values.config);
       if (sub === 'demo' && rest.length === 0) {
         const port = Number(values.port ?? 8080);
         if (!Number.isInteger(port) || port < 0 || port > 65_535)

@@ -73,6 +73,12 @@ describe('classpulse hub (CLI)', () => {
     expect(invalid.code).toBe(78);
     expect(invalid.stderr).toMatch(/server\.port: invalid value; got "eighty"/);
     expect(invalid.stderr).toMatch(/users\.ana\.passwordHash: not a password hash/);
+    const check = await runCli(['hub', 'check', file], cleanEnv());
+    expect(check.code).toBe(78);
+    expect(check.stderr).toMatch(/server\.port: invalid value/);
+    const example = await runCli(['hub', 'check', 'config/hub.example.yaml'], cleanEnv());
+    expect(example.code, example.stderr).toBe(0);
+    expect(example.stdout).toMatch(/hub config OK: config\/hub\.example\.yaml \(2 user\(s\)\)/);
     const usage = await runCli(['hub', 'frobnicate'], cleanEnv());
     expect(usage.code).toBe(64);
   });
