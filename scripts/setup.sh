@@ -4,15 +4,16 @@
 #
 #   scripts/setup.sh          install only
 #   scripts/setup.sh demo     install, then run the daemon on the bundled demo clip
+#   scripts/setup.sh hub-demo install, then run daemon + embedded broker + hub (the dashboard)
 #   scripts/setup.sh test     install, then run the whole test suite (what CI runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-install}"
 case "$mode" in
-  install | demo | test) ;;
+  install | demo | hub-demo | test) ;;
   *)
-    echo "usage: scripts/setup.sh [install|demo|test]" >&2
+    echo "usage: scripts/setup.sh [install|demo|hub-demo|test]" >&2
     exit 64
     ;;
 esac
@@ -89,6 +90,7 @@ fi
 
 case "$mode" in
   demo) exec bin/classpulse run --config config/demo.yaml ;;
+  hub-demo) exec bin/classpulse hub demo ;;
   test) exec npm test ;;
   install) log "done: run 'bin/classpulse --help'" ;;
 esac

@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import { ConfigError, formatIssue } from '../config/issues.js';
 import { loadConfig } from '../config/load.js';
-import { leaves } from '../config/schema.js';
+import { maskSensitive } from '../config/mask.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 
 export function configCheck(file: string | undefined): ExitCodeValue {
@@ -18,19 +18,7 @@ export function configCheck(file: string | undefined): ExitCodeValue {
 export function configShow(file: string | undefined): ExitCodeValue {
   try {
     const { config, file: used } = loadConfig({ file });
-    const shown = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
-    for (const [path, node] of leaves()) {
-      if (!node.sensitive) continue;
-      const [section, ...rest] = path.split('.');
-      const holder = rest
-        .slice(0, -1)
-        .reduce<Record<string, unknown>>(
-          (obj, key) => obj[key] as Record<string, unknown>,
-          shown[section as string] as Record<string, unknown>,
-        );
-      const key = rest[rest.length - 1] as string;
-      if (holder[key]) holder[key] = '********';
-    }
+    const shown = maskSensitive(config);
     process.stdout.write(`# effective config from ${used ?? 'defaults + environment'}\n`);
     process.stdout.write(stringify(shown));
     return ExitCode.ok;

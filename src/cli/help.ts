@@ -14,6 +14,9 @@ Usage:
   classpulse bench [--json] [--quick]     side-by-side performance ratios
   classpulse broker-acl ROOM/DEVICE... [--devices FILE] [--recipe]
                                           mosquitto ACL (or setup script) for the school's boxes
+  classpulse hub [--config FILE]          the school hub: teachers' live dashboard over MQTT
+  classpulse hub passwd USER [--config FILE]  a hub user's password hash (printed or written)
+  classpulse hub demo [--port N]          daemon + embedded broker + hub on the bundled clip
   classpulse config check [FILE]          validate a config file; exit 78 when invalid
   classpulse config show [--config FILE]  print the effective config, secrets masked
   classpulse --version                    print the version
@@ -134,3 +137,26 @@ the box has as device.room and device.id.
   classpulse broker-acl room-101/box-101 room-102/box-102 --recipe > setup-broker.sh
 
 Exit codes: 0 printed · 64 bad arguments or a bad line (named with file:line) · 66 FILE unreadable.`;
+
+export const HUB_HELP = `Usage:
+  classpulse hub [--config FILE]               run the hub (default config /etc/classpulse/hub.yaml)
+  classpulse hub passwd USER [--config FILE]   hash a password for USER
+  classpulse hub check [FILE]                  validate the hub config; exit 78 when invalid
+  classpulse hub demo [--port N]               embedded broker + daemon on the bundled clip + hub
+
+The hub subscribes to the school broker (mqtt.baseTopic, default classpulse/<room>/<device>/…),
+keeps every room's live state and a SQLite history (history.retentionDays), and serves the
+teachers' dashboard on server.host:server.port (127.0.0.1:8080; HTTPS with server.tlsCert and
+server.tlsKey). Users, roles (teacher: listed rooms; admin: every room) and scrypt password hashes
+are in the config's users section (config/hub.example.yaml, docs/hub.md).
+
+passwd reads the password without echo on a terminal (asked twice) or as the first line of
+stdin, and prints the user's YAML entry; with --config FILE it writes the hash into FILE (a new
+file is created with mode 0600), keeping the user's role and rooms and the file's comments.
+
+demo starts an embedded broker (aedes, MQTT 3.1.1), the daemon on config/demo.yaml (the clip
+looped) and the hub on 127.0.0.1:N (default 8080), and prints the dashboard URL and a login
+made up for this run. Ctrl-C stops all three.
+
+Exit codes: 0 stopped cleanly (check: valid) · 1 the port is in use · 64 usage · 78 invalid
+configuration (every problem named with its key and file:line, as config check does).`;

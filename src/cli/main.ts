@@ -16,11 +16,13 @@ import {
   CONFIG_HELP,
   DOCTOR_HELP,
   ENROLL_HELP,
+  HUB_HELP,
   MAIN_HELP,
   REPLAY_HELP,
   RUN_HELP,
   STUDENTS_HELP,
 } from './help.js';
+import { hubCheckCommand, hubCommand, hubDemoCommand, hubPasswdCommand } from './hub-command.js';
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { studentsCommand } from './students-command.js';
@@ -55,6 +57,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     admin: { type: 'string' },
     recipe: { type: 'boolean' },
     annotate: { type: 'string' },
+    port: { type: 'string' },
   } as const;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -154,6 +157,19 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
         ...(values.admin !== undefined ? { admin: values.admin } : {}),
         recipe: values.recipe === true,
       });
+    case 'hub':
+      if (values.help) return printHelp(HUB_HELP);
+      if (sub === undefined) return hubCommand(values.config);
+      if (sub === 'check' && rest.length <= 1) return hubCheckCommand(rest[0] ?? values.config);
+      if (sub === 'demo' && rest.length === 0) {
+        const port = Number(values.port ?? 8080);
+        if (!Number.isInteger(port) || port < 0 || port > 65_535)
+          return usage(`--port must be a port number (got "${values.port}")`, HUB_HELP);
+        return hubDemoCommand(port);
+      }
+      if (sub === 'passwd' && rest.length === 1)
+        return hubPasswdCommand(rest[0] as string, values.config);
+      return usage(`unknown hub subcommand "${[sub, ...rest].join(' ')}"`, HUB_HELP);
     case 'config':
       if (values.help) return printHelp(CONFIG_HELP);
       if (sub === 'check' && rest.length <= 1) return configCheck(rest[0] ?? values.config);

@@ -30,24 +30,40 @@ function scalar(value: Leaf['default']): string {
   return String(value);
 }
 
-function render(node: Section, prefix: string, depth: number, out: string[]): void {
+/** What a rendering varies: the schema, the header and whether keys have environment variables. */
+export interface ExampleOptions {
+  schema: Section;
+  header: string;
+  env: boolean;
+}
+
+function render(
+  node: Section,
+  prefix: string,
+  depth: number,
+  out: string[],
+  options: ExampleOptions,
+): void {
   const indent = '  '.repeat(depth);
   for (const [key, child] of Object.entries(node)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (isLeaf(child)) {
       out.push(...wrap(child.doc, indent));
-      out.push(`${indent}#   allowed: ${child.format.allowed}; env: ${envName(path)}`);
+      const env = options.env ? `; env: ${envName(path)}` : '';
+      out.push(`${indent}#   allowed: ${child.format.allowed}${env}`);
       out.push(`${indent}${key}: ${scalar(child.default)}`);
     } else {
       if (depth === 0) out.push('');
       out.push(`${indent}${key}:`);
-      render(child, path, depth + 1, out);
+      render(child, path, depth + 1, out, options);
     }
   }
 }
 
-export function renderExample(): string {
-  const out: string[] = [HEADER.trimEnd()];
-  render(schema, '', 0, out);
+export function renderExample(
+  options: ExampleOptions = { schema, header: HEADER, env: true },
+): string {
+  const out: string[] = [options.header.trimEnd()];
+  render(options.schema, '', 0, out, options);
   return `${out.join('\n')}\n`;
 }

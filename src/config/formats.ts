@@ -71,6 +71,13 @@ export const topicPrefix = (): FormatCheck<string> =>
     /^$|^[^+#/\s][^+#\s]*[^+#/\s]$|^[^+#/\s]$/,
   );
 
+/** A topic prefix that must be given: topic levels without wildcards or outer slashes. */
+export const topicRoot = (): FormatCheck<string> =>
+  text(
+    "topic levels without '+', '#', or a leading/trailing '/'",
+    /^[^+#/\s][^+#\s]*[^+#/\s]$|^[^+#/\s]$/,
+  );
+
 /** mqtt://, mqtts://, ws://, wss:// URL, or the word `embedded` for the in-process demo broker. */
 export const brokerUrl = (): FormatCheck<string> =>
   text(

@@ -39,23 +39,7 @@ export function loadConfig(options: LoadOptions = {}): Loaded {
   checkShape(fromFile, schema, '', issues, sources);
   const fromEnv = readEnv(env, issues, sources);
 
-  const merged: Tree = {};
-  for (const [path, node] of leaves()) {
-    const value = fromEnv.get(path) ?? getPath(fromFile, path) ?? node.default;
-    setPath(merged, path, value);
-    try {
-      node.format(value);
-    } catch {
-      // The check only says "must be …"; the issue carries the same words as `allowed`.
-      issues.push({
-        path,
-        problem: 'invalid value',
-        value,
-        allowed: node.format.allowed,
-        ...(sources.has(path) ? { source: sources.get(path) } : {}),
-      });
-    }
-  }
+  const merged = mergeLeaves({ root: schema, fromFile, fromEnv, sources, issues });
   if (issues.length === 0) issues.push(...crossChecks(merged as unknown as Config, sources));
   if (issues.length > 0) throw new ConfigError(issues);
 
@@ -70,7 +54,40 @@ export function loadConfig(options: LoadOptions = {}): Loaded {
   return { config: store.getProperties() as unknown as Config, ...(file ? { file } : {}) };
 }
 
-function readYaml(file: string, sources: Map<string, string>): Tree {
+/**
+ * Every leaf of `root` from the environment, else the file, else its default, each checked by its
+ * format; a bad value becomes an issue naming where it came from.
+ */
+export function mergeLeaves(input: {
+  root: Section;
+  fromFile: Tree;
+  fromEnv?: Map<string, unknown>;
+  sources: Map<string, string>;
+  issues: ConfigIssue[];
+}): Tree {
+  const { root, fromFile, sources, issues } = input;
+  const merged: Tree = {};
+  for (const [path, node] of leaves(root)) {
+    const value = input.fromEnv?.get(path) ?? getPath(fromFile, path) ?? node.default;
+    setPath(merged, path, value);
+    try {
+      node.format(value);
+    } catch {
+      // The check only says "must be …"; the issue carries the same words as `allowed`.
+      issues.push({
+        path,
+        problem: 'invalid value',
+        value,
+        allowed: node.format.allowed,
+        ...(sources.has(path) ? { source: sources.get(path) } : {}),
+      });
+    }
+  }
+  return merged;
+}
+
+/** Parses a YAML config file, remembering the file:line of every key in `sources`. */
+export function readYaml(file: string, sources: Map<string, string>): Tree {
   let textContent: string;
   try {
     textContent = readFileSync(file, 'utf8');
@@ -112,13 +129,14 @@ function readYaml(file: string, sources: Map<string, string>): Tree {
   return (doc.toJS() as Tree | null) ?? {};
 }
 
-/** Unknown keys and sections given as scalars. */
-function checkShape(
+/** Unknown keys and sections given as scalars; `root` is the schema nearest-key hints search. */
+export function checkShape(
   tree: Tree,
   node: Section,
   prefix: string,
   issues: ConfigIssue[],
   sources: Map<string, string>,
+  root: Section = schema,
 ): void {
   for (const [key, value] of Object.entries(tree)) {
     const path = prefix ? `${prefix}.${key}` : key;
@@ -130,7 +148,7 @@ function checkShape(
         ? undefined
         : nearest(
             path,
-            leaves().map(([p]) => p),
+            leaves(root).map(([p]) => p),
           );
       const suggestion = guess ? (prefix ? `${prefix}.${guess}` : guess) : anywhere;
       issues.push({
@@ -149,7 +167,7 @@ function checkShape(
           ...(source ? { source } : {}),
         });
       } else {
-        checkShape(value as Tree, child, path, issues, sources);
+        checkShape(value as Tree, child, path, issues, sources, root);
       }
     }
   }
@@ -195,8 +213,8 @@ function coerce(raw: string, node: Leaf): unknown {
   return raw;
 }
 
-/** `…File` keys hold secrets in files (readable only by the daemon's user). */
-function readSecrets(tree: Tree, issues: ConfigIssue[], sources: Map<string, string>): void {
+/** `…File` keys hold secrets in files (readable only by the daemon's user); the hub's too. */
+export function readSecrets(tree: Tree, issues: ConfigIssue[], sources: Map<string, string>): void {
   const passwordFile = getPath(tree, 'mqtt.passwordFile') as string;
   if (passwordFile) {
     try {
@@ -223,7 +241,7 @@ function derive(tree: Tree): void {
   if (!get('models.dir')) setPath(tree, 'models.dir', join(PACKAGE_ROOT, 'models'));
 }
 
-function getPath(tree: Tree, path: string): unknown {
+export function getPath(tree: Tree, path: string): unknown {
   let node: unknown = tree;
   for (const part of path.split('.')) {
     if (node === null || typeof node !== 'object') return undefined;

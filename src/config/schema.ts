@@ -28,7 +28,7 @@ export interface Section {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const DETECTOR_MODELS = ['ssd-mobilenetv1', 'blazeface', 'tiny-face-detector'] as const;
 
-const leaf = <T extends string | number | boolean>(
+export const leaf = <T extends string | number | boolean>(
   format: FormatCheck<T>,
   def: NoInfer<T>,
   doc: string,
@@ -422,7 +422,7 @@ export function envName(path: string): string {
     .join('_')}`;
 }
 
-type ConfigOf<S> = {
+export type ConfigOf<S> = {
   readonly [K in keyof S]: S[K] extends Leaf<infer T> ? T : ConfigOf<S[K]>;
 };
 /** The validated, effective configuration (derived paths such as mqtt.baseTopic filled in). */

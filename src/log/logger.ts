@@ -6,7 +6,8 @@ import type { Config } from '../config/schema.js';
 export type { Logger } from 'pino';
 
 export interface LoggerOptions {
-  log: Config['log'];
+  /** The daemon's log section, or the hub's (level and format only). */
+  log: Pick<Config['log'], 'level' | 'format'>;
   /** Where lines go; stdout by default. `replay --trace` passes stderr so stdout stays JSON lines. */
   destination?: 'stdout' | 'stderr';
   /** Base fields on every line, e.g. { device: 'box-1' }. */

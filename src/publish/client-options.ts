@@ -7,11 +7,20 @@ import type { Config } from '../config/schema.js';
 /** Largest packet we accept from the broker: commands are tiny, so a flood cannot cost memory. */
 const MAX_INCOMING_PACKET_BYTES = 16 * 1024;
 
+/** The connection keys the daemon's and the hub's mqtt sections share. */
+type ConnectionSettings = Pick<
+  Config['mqtt'],
+  'url' | 'clientId' | 'username' | 'password' | 'keepaliveS' | 'sessionExpiryS' | 'reconnectMinMs'
+> & { tls: Config['mqtt']['tls'] };
+
 export interface ClientOptionsInput {
-  mqtt: Config['mqtt'];
+  mqtt: ConnectionSettings;
   /** 4 for the embedded aedes broker (MQTT 3.1.1 only), else mqtt.protocolVersion. */
   protocolVersion: 4 | 5;
-  will: { topic: string; payload: string };
+  /** The daemon's last will (offline status); the hub has none. */
+  will?: { topic: string; payload: string };
+  /** Largest packet the broker may send us (MQTT 5); default 16 KiB, the daemon's commands. */
+  maxIncomingPacketBytes?: number;
 }
 
 export class MqttConfigError extends Error {
@@ -38,19 +47,25 @@ export function buildClientOptions(input: ClientOptionsInput): IClientOptions {
     // We only hand QoS0 (health) to the client while connected; nothing stale piles up in memory.
     queueQoSZero: false,
     resubscribe: true,
-    will: {
-      topic: will.topic,
-      payload: Buffer.from(will.payload),
-      qos: 1,
-      retain: true,
-      ...(v5 ? { properties: { willDelayInterval: 0, contentType: 'application/json' } } : {}),
-    },
+    ...(will
+      ? {
+          will: {
+            topic: will.topic,
+            payload: Buffer.from(will.payload),
+            qos: 1 as const,
+            retain: true,
+            ...(v5
+              ? { properties: { willDelayInterval: 0, contentType: 'application/json' } }
+              : {}),
+          },
+        }
+      : {}),
     ...(v5
       ? {
           properties: {
             sessionExpiryInterval: mqtt.sessionExpiryS,
             receiveMaximum: 32,
-            maximumPacketSize: MAX_INCOMING_PACKET_BYTES,
+            maximumPacketSize: input.maxIncomingPacketBytes ?? MAX_INCOMING_PACKET_BYTES,
             topicAliasMaximum: 0,
             requestResponseInformation: false,
             requestProblemInformation: true,
@@ -67,7 +82,8 @@ export function buildClientOptions(input: ClientOptionsInput): IClientOptions {
   return options;
 }
 
-function readPem(key: string, path: string): Buffer {
+/** A PEM file's contents; an unreadable or non-PEM file is a MqttConfigError naming the key. */
+export function readPem(key: string, path: string): Buffer {
   let pem: Buffer;
   try {
     pem = readFileSync(path);

@@ -1,0 +1,132 @@
+// The hub as one object: MQTT ingest → live room state, SQLite history, command replies and the
+// event stream; the HTTP server on top. `classpulse hub` and the tests build it the same way.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { maskSensitive } from '../config/mask.js';
+import { CommandDesk } from './command-desk.js';
+import { EventStream } from './event-stream.js';
+import { HistoryStore } from './history-store.js';
+import type { HubMessage } from './hub-message.js';
+import { type HubConfig, hubSchema } from './hub-schema.js';
+import { buildHubServer } from './hub-server.js';
+import { MqttIngest } from './mqtt-ingest.js';
+import { RoomStore } from './room-store.js';
+import { SessionStore } from './session-store.js';
+
+const PRUNE_INTERVAL_MS = 3_600_000;
+
+export interface HubOptions {
+  config: HubConfig;
+  logger: Logger;
+  now?: () => number;
+}
+
+export class Hub {
+  readonly store = new RoomStore();
+  readonly events = new EventStream();
+  readonly history: HistoryStore;
+  readonly ingest: MqttIngest;
+  readonly sessions: SessionStore;
+  private readonly desk: CommandDesk;
+  private readonly options: HubOptions;
+  private readonly now: () => number;
+  private app: FastifyInstance | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: HubOptions) {
+    const { config, logger } = options;
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.history = new HistoryStore(config.history);
+    this.sessions = new SessionStore({
+      users: config.users,
+      sessionMinutes: config.server.sessionMinutes,
+      now: this.now,
+    });
+    this.ingest = new MqttIngest({
+      mqtt: config.mqtt,
+      logger: logger.child({ module: 'ingest' }),
+      onMessage: (message) => this.accept(message),
+      now: this.now,
+    });
+    this.desk = new CommandDesk({
+      publish: (room, device, name, body) => this.ingest.publishCommand(room, device, name, body),
+      timeoutMs: config.mqtt.commandTimeoutS * 1000,
+      now: this.now,
+    });
+  }
+
+  /** Starts everything; resolves with the dashboard's URL once it listens. */
+  async start(): Promise<{ url: string }> {
+    const { config, logger } = this.options;
+    this.prune();
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+    this.ingest.start();
+    this.app = await buildHubServer({
+      server: config.server,
+      sessions: this.sessions,
+      logger,
+      health: () => ({ mqtt: this.ingest.stats, streams: this.events.size }),
+      settings: () => this.settings(),
+      store: this.store,
+      history: this.history,
+      desk: this.desk,
+      events: this.events,
+      configuredRooms: [...new Set(config.users.flatMap((u) => u.rooms))],
+      now: this.now,
+    });
+    await this.app.listen({ host: config.server.host, port: config.server.port });
+    const address = this.app.server.address() as AddressInfo;
+    const scheme = config.server.tlsCert ? 'https' : 'http';
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `${scheme}://${host}:${address.port}/`;
+    logger.info({ url, broker: config.mqtt.url }, 'hub dashboard listening');
+    return { url };
+  }
+
+  /** The fastify instance (tests use inject()). */
+  get server(): FastifyInstance {
+    if (!this.app) throw new Error('the hub is not started');
+    return this.app;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    this.desk.close();
+    this.events.closeAll();
+    await this.app?.close();
+    await this.ingest.stop();
+    this.history.close();
+  }
+
+  /** The effective config for the admin's settings page: secrets masked, no password hashes. */
+  private settings(): Record<string, unknown> {
+    const { users, ...config } = this.options.config;
+    return {
+      config: maskSensitive(config, hubSchema),
+      users: users.map(({ name, role, rooms }) => ({ name, role, rooms })),
+      mqtt: this.ingest.stats,
+      streams: this.events.size,
+    };
+  }
+
+  private accept(message: HubMessage): void {
+    // Live first: a history write that fails (disk full) is logged by the ingest and must not
+    // keep the dashboards or a waiting command from seeing the message.
+    this.store.apply(message);
+    this.events.publish(message);
+    this.desk.onReply(message);
+    this.history.record(message);
+  }
+
+  private prune(): void {
+    const removed = this.history.prune(this.now());
+    if (removed.classSummaries + removed.alerts > 0)
+      this.options.logger.info(
+        { ...removed, retentionDays: this.options.config.history.retentionDays },
+        'history pruned',
+      );
+  }
+}
