@@ -13,11 +13,13 @@ import { FaceDetector } from './detect/face-detector.js';
 import { iou } from './detect/nms.js';
 import {
   matchDetections,
+  meshMemory,
   nameFaces,
   type RememberedFace,
-  type RememberedMesh,
   recall,
+  regionDrift,
   regionForDetection,
+  reusableMesh,
 } from './face-memory.js';
 import {
   boxOfPoints,
@@ -27,11 +29,7 @@ import {
   regionFromLandmarks,
 } from './geometry/face-region.js';
 import { eyeOpenness } from './landmarks/eye-openness.js';
-import {
-  FaceLandmarker,
-  type FaceLandmarks,
-  type MeshReading,
-} from './landmarks/face-landmarker.js';
+import { FaceLandmarker } from './landmarks/face-landmarker.js';
 import { headPose } from './landmarks/head-pose.js';
 import type { SessionSource } from './models.js';
 import {
@@ -67,7 +65,7 @@ export interface PipelineOptions {
   detectorLane?: boolean;
   /**
    * FaceMesh runs at least every this many frames on a still face (1: every frame). In between,
-   * the iris model measures the eyes where the last FaceMesh put them (see STILL_REGION_SHIFT).
+   * the iris model measures the eyes where the last FaceMesh put them (face-memory.ts: reusableMesh).
    */
   stillMeshEveryFrames?: number;
   /**
@@ -102,13 +100,6 @@ interface Job {
   /** A detection moved its region this frame: FaceMesh must run. */
   moved?: boolean;
 }
-
-/**
- * A face whose landmark region moved less than this share of its side between its last two
- * FaceMesh runs counts as still (see stillMeshEveryFrames). A region is about 1.7 face widths, so
- * this is about 5 % of the face width: 2 px on a 40 px face.
- */
-const STILL_REGION_SHIFT = 0.03;
 
 /** The models a pipeline with these settings opens (the inference pool loads exactly these). */
 export function pipelineModels(config: Pick<Config, 'detection' | 'expression'>): string[] {
@@ -219,7 +210,11 @@ export class Pipeline {
       frame.image,
       jobs.map((j) => j.region),
       jobs.map((j) => j.hint?.needsEyes !== false),
-      jobs.map((j) => this.reusableMesh(j)),
+      jobs.map((j) =>
+        j.hint && !j.moved
+          ? reusableMesh(j.recalled, this.options.stillMeshEveryFrames ?? 1)
+          : undefined,
+      ),
     );
     timingsMs.mesh = timings.meshMs;
     timingsMs.iris = timings.irisMs;
@@ -260,7 +255,7 @@ export class Pipeline {
           box: observation.box,
           region,
           detectorOnly: false,
-          mesh: meshMemory(face, job, region),
+          mesh: meshMemory(face, job.recalled, region),
         });
       } else if (
         job.detection &&
@@ -354,15 +349,6 @@ export class Pipeline {
     return undefined;
   }
 
-  /** The last FaceMesh reading of a followed, still face, while it may still stand in. */
-  private reusableMesh(job: Job): MeshReading | undefined {
-    const every = this.options.stillMeshEveryFrames ?? 1;
-    const mesh = job.recalled?.mesh;
-    if (every <= 1 || !mesh || !job.hint || job.moved) return undefined;
-    if (mesh.age + 1 >= every || mesh.shift > STILL_REGION_SHIFT) return undefined;
-    return mesh.reading;
-  }
-
   private shouldDetect(hints: TrackHint[]): boolean {
     const interval = Math.round(
       this.options.detection.intervalFrames * this.detectionIntervalScale,
@@ -415,20 +401,4 @@ const DUPLICATE_IOU = 0.5;
 
 function isDuplicate(box: Box, kept: Box[]): boolean {
   return kept.some((other) => iou(box, other) > DUPLICATE_IOU);
-}
-
-/** What the next frame remembers of a face's FaceMesh reading (see reusableMesh). */
-function meshMemory(face: FaceLandmarks, job: Job, region: FaceRegion): RememberedMesh {
-  const before = job.recalled?.mesh;
-  if (face.meshReused) {
-    return { reading: face.mesh, age: (before?.age ?? 0) + 1, shift: before?.shift ?? 1 };
-  }
-  // Fresh: how far the face moved since the region the last reading gave.
-  const shift = before && job.recalled ? regionDrift(job.recalled.region, region) : 1;
-  return { reading: face.mesh, age: 0, shift };
-}
-
-/** Centre distance between two regions over the larger side. */
-function regionDrift(a: FaceRegion, b: FaceRegion): number {
-  return Math.hypot(a.cxPx - b.cxPx, a.cyPx - b.cyPx) / Math.max(a.sizePx, b.sizePx);
 }
