@@ -363,6 +363,18 @@ export const schema = {
       1000,
       'Queue writes reach the disk at least this often (0: fsync every write); a crash loses none.',
     ),
+    homeAssistant: {
+      enabled: leaf(
+        bool(),
+        false,
+        'Opt-in: publish retained Home Assistant MQTT discovery configs for class-level sensors (never per student).',
+      ),
+      discoveryPrefix: leaf(
+        slug(),
+        'homeassistant',
+        "Home Assistant's discovery prefix (its MQTT integration setting).",
+      ),
+    },
     tls: {
       ca: leaf(anyText('a file path, or empty'), '', 'CA certificate file (PEM).'),
       cert: leaf(anyText('a file path, or empty'), '', 'Client certificate file (PEM).'),
