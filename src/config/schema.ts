@@ -391,6 +391,19 @@ export const schema = {
     ),
     adapt: leaf(bool(), true, 'Degrade work when the frame budget is missed or the CPU throttles.'),
   },
+  metrics: {
+    enabled: leaf(
+      bool(),
+      false,
+      'Opt-in: serve Prometheus metrics (frames, stage latency, queue, reconnects, event loop) on http://host:port/metrics.',
+    ),
+    host: leaf(
+      anyText('an address to listen on'),
+      '127.0.0.1',
+      'Address of the metrics endpoint; it has no authentication, keep it on localhost or a management network.',
+    ),
+    port: leaf(intIn(1, 65_535), 9464, 'Port of the metrics endpoint.'),
+  },
   log: {
     level: leaf(oneOf(LOG_LEVELS), 'info', 'Log level.'),
     format: leaf(
