@@ -86,7 +86,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   await subscriber.subscribeAsync('classpulse/#', { qos: 1 });
 
   const hub = options.hub ? new HubStream({ ...options.hub, sinceMs: Date.now() }) : undefined;
-  await hub?.start();
+  try {
+    await hub?.start();
+  } catch (error) {
+    await subscriber.endAsync();
+    throw error;
+  }
 
   const boxes = Array.from({ length: options.rooms }, (_, i) => {
     const n = String(i + 1).padStart(3, '0');
