@@ -8,6 +8,7 @@ import {
   brokerUrl,
   type FormatCheck,
   intIn,
+  listenHost,
   modelList,
   numIn,
   oneOf,
@@ -398,7 +399,7 @@ export const schema = {
       'Opt-in: serve Prometheus metrics (frames, stage latency, queue, reconnects, event loop) on http://host:port/metrics.',
     ),
     host: leaf(
-      anyText('an address to listen on'),
+      listenHost(),
       '127.0.0.1',
       'Address of the metrics endpoint; it has no authentication, keep it on localhost or a management network.',
     ),

@@ -4,6 +4,7 @@
 // boxes: each tick serves one of PHASES groups, so every box ticks every tickMs, boxes spread
 // over the interval as real boxes would be, and the simulator's own cost stays small.
 import mqtt from 'mqtt';
+import { quantile } from '../../src/bench/stats.js';
 import {
   HubStream,
   type HubStreamReport,
@@ -24,7 +25,10 @@ export interface FleetOptions {
   students: number;
   /** Measured seconds, after the warm-up. */
   durationS: number;
-  /** Seconds before measuring: the start-up burst (every student's first state) settles. */
+  /**
+   * Seconds before measuring: every box starts within the first state interval (15 s) and reports
+   * each student once at its start; measuring begins after that burst.
+   */
   warmupS: number;
   rates: BoxRates;
   /** The daemon publisher's tick (500 ms). */
@@ -49,7 +53,11 @@ export interface FleetReport {
   students: number;
   measuredS: number;
   published: Throughput;
-  received: Throughput & { latencyMs: LatencySummary };
+  received: Throughput & {
+    latencyMs: LatencySummary;
+    /** Messages in each whole second of the measurement: how bursty the stream is. */
+    perSecond: { min: number; median: number; max: number };
+  };
   /** Broker-side loss, every box's seqs from 1 to its last. */
   loss: SeqReport;
   publishErrors: number;
@@ -126,8 +134,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   const published0 = sumCounters(boxes);
   measuring = true;
   const startedMs = performance.now();
+  const perSecond: number[] = [];
+  let countedMessages = 0;
   const sampler = setInterval(() => {
     for (const load of all()) load.sample();
+    perSecond.push(window.messages - countedMessages);
+    countedMessages = window.messages;
   }, 1000);
   for (let s = 10; s < options.durationS; s += 10) {
     await sleep(10_000);
@@ -162,6 +174,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       msgPerS: rate(window.messages),
       bytesPerS: rate(window.bytes),
       latencyMs: latencySummary(window.latencies),
+      perSecond: {
+        min: Math.min(...perSecond),
+        median: quantile(perSecond, 0.5),
+        max: Math.max(...perSecond),
+      },
     },
     loss: seqs.report(expectLast),
     publishErrors: published1.errors,

@@ -19,7 +19,7 @@ const { values } = parseArgs({
     rooms: { type: 'string', default: '50' },
     students: { type: 'string', default: '30' },
     'duration-s': { type: 'string', default: '60' },
-    'warmup-s': { type: 'string', default: '15' },
+    'warmup-s': { type: 'string', default: '20' },
     url: { type: 'string' },
     'hub-url': { type: 'string' },
     'hub-user': { type: 'string' },
@@ -87,6 +87,10 @@ function table(r: FleetReport): string {
     [
       'per room',
       `${round(r.received.msgPerS / r.rooms)} msg/s, ${kb(r.received.bytesPerS / r.rooms)}`,
+    ],
+    [
+      'messages per second',
+      `min ${r.received.perSecond.min}, median ${r.received.perSecond.median}, max ${r.received.perSecond.max}`,
     ],
     ['publish → subscriber', latency(r.received.latencyMs)],
     ['lost / duplicated (seq)', `${r.loss.missing} / ${r.loss.duplicates} of ${r.loss.received}`],

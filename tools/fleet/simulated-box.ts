@@ -10,7 +10,7 @@ import type { Health } from '../../src/ops/health-types.js';
 import { type Payload, PayloadBuilder } from '../../src/publish/payloads.js';
 import { AlertGate, StatePolicy } from '../../src/publish/state-policy.js';
 import { defaultBaseTopic, TopicMap } from '../../src/publish/topics.js';
-import { ClassModel } from './class-model.js';
+import { ClassModel, prng } from './class-model.js';
 
 export interface BoxRates {
   mqtt: Pick<
@@ -54,6 +54,14 @@ export class SimulatedBox {
   private lastHealthMs = 0;
   private readonly startedMs = Date.now();
   private skipped = false;
+  /**
+   * When, after connecting, each student is first reported: the box's camera opens at a random
+   * point of the first state interval (boxes in a school do not start in step) and its tracks start
+   * over the next 2 s, as faces are detected one pass after another.
+   */
+  private readonly appearAfterMs: number[];
+  private readonly startAfterMs: number;
+  private connectedMs = Number.POSITIVE_INFINITY;
 
   constructor(options: SimulatedBoxOptions) {
     this.options = options;
@@ -67,6 +75,9 @@ export class SimulatedBox {
       heartbeatMs: m.heartbeatS * 1000,
     });
     this.alerts = new AlertGate({ cooldownMs: m.alertCooldownS * 1000 });
+    const random = prng(options.seed * 7919);
+    this.startAfterMs = random() * m.stateMinIntervalS * 1000;
+    this.appearAfterMs = this.model.students.map(() => this.startAfterMs + random() * 2000);
   }
 
   get baseTopic(): string {
@@ -100,11 +111,9 @@ export class SimulatedBox {
       this.payloads.status(now, { online: true, camera: 'open' }),
       true,
     );
-    // Every student is reported once at start, as the trackers do for new tracks.
-    for (const { id, signals } of this.model.students)
-      if (this.states.offer(id, signals, now)) this.sendState(id, now);
+    this.connectedMs = now;
     this.lastTickMs = now;
-    this.lastClassMs = now;
+    this.lastClassMs = now + this.startAfterMs;
     this.sendHealth(now);
   }
 
@@ -112,14 +121,18 @@ export class SimulatedBox {
   tick(nowMs: number): void {
     const { alerts } = this.model.step(nowMs - this.lastTickMs);
     this.lastTickMs = nowMs;
-    for (const { id, signals } of this.model.students)
-      if (this.states.offer(id, signals, nowMs)) this.sendState(id, nowMs);
+    const sinceMs = nowMs - this.connectedMs;
+    this.model.students.forEach(({ id, signals }, i) => {
+      // A student's first offer is sent at once (a new track), later ones when the policy says.
+      if (sinceMs >= (this.appearAfterMs[i] ?? 0) && this.states.offer(id, signals, nowMs))
+        this.sendState(id, nowMs);
+    });
     for (const due of this.states.due(nowMs)) this.sendState(due.student, nowMs);
     for (const { student, alert, reason } of alerts)
       if (this.alerts.allow(alert, student, nowMs))
         this.send(this.topics.alerts, this.payloads.alert(Date.now(), alert, reason, student));
     const { classIntervalS } = this.options.rates.mqtt;
-    if (nowMs - this.lastClassMs >= classIntervalS * 1000) {
+    if (sinceMs >= this.startAfterMs && nowMs - this.lastClassMs >= classIntervalS * 1000) {
       this.lastClassMs = nowMs;
       this.send(
         this.topics.classSummary,
