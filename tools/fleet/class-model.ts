@@ -3,7 +3,8 @@
 // 2 expression changes/min; assumptions, not measurements), a few turning tired or looking around.
 // Stepped once per publisher tick for the whole class, never a timer per student.
 import type { AlertKind, ClassSummary, StudentSignals } from '../../src/events/types.js';
-import { EXPRESSIONS, type Expression } from '../../src/pipeline/types.js';
+import { EXPRESSIONS } from '../../src/pipeline/types.js';
+import { summarise } from '../../src/trackers/classroom.js';
 
 /** Events per minute per student. */
 const RATES = { blinks: 18, turns: 3, expressions: 2, tiredFlips: 0.2, lookingFlips: 0.5 };
@@ -78,27 +79,7 @@ export class ClassModel {
   }
 
   summary(): ClassSummary {
-    const expressions = Object.fromEntries(EXPRESSIONS.map((e) => [e, 0])) as Record<
-      Expression,
-      number
-    >;
-    let tired = 0;
-    let lookingAround = 0;
-    let attentive = 0;
-    for (const { signals: s } of this.students) {
-      expressions[s.expression] += 1;
-      if (s.tired) tired += 1;
-      if (s.lookingAround) lookingAround += 1;
-      if (!s.tired && !s.lookingAround) attentive += 1;
-    }
-    const faces = this.students.length;
-    return {
-      faces,
-      attentiveShare: faces === 0 ? 1 : attentive / faces,
-      tired,
-      lookingAround,
-      expressions,
-    };
+    return summarise(this.students.map((s) => s.signals));
   }
 }
 

@@ -82,9 +82,12 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
     protocolVersion: 5,
     clean: true,
   });
-  subscriber.on('message', (topic, body) => {
+  // Retained messages of an earlier run (a status with its seq) are not this run's.
+  const runStartMs = Date.now();
+  subscriber.on('message', (topic, body, packet) => {
     const arrivedMs = Date.now();
     const payload = JSON.parse(body.toString()) as { device?: string; seq?: unknown; tMs?: number };
+    if (packet.retain || (payload.tMs ?? 0) < runStartMs) return;
     if (typeof payload.device === 'string') seqs.add(payload.device, payload.seq);
     if (!measuring) return;
     window.messages += 1;
@@ -93,7 +96,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   });
   await subscriber.subscribeAsync('classpulse/#', { qos: 1 });
 
-  const hub = options.hub ? new HubStream({ ...options.hub, sinceMs: Date.now() }) : undefined;
+  const hub = options.hub ? new HubStream({ ...options.hub, sinceMs: runStartMs }) : undefined;
   try {
     await hub?.start();
   } catch (error) {

@@ -10,7 +10,7 @@ export interface HubStreamOptions {
   url: string;
   user: string;
   password: string;
-  /** Only messages whose tMs is at or after this count toward latency (skip retained replays). */
+  /** Only messages whose tMs is at or after this count (the hub's replay of retained state is older). */
   sinceMs: number;
 }
 
@@ -137,9 +137,9 @@ export class HubStream {
       return;
     }
     this.events += 1;
+    if (typeof payload.tMs !== 'number' || payload.tMs < this.options.sinceMs) return;
     const device = typeof event.device === 'string' ? event.device : String(payload.device);
     this.seqs.add(device, payload.seq);
-    if (typeof payload.tMs === 'number' && payload.tMs >= this.options.sinceMs)
-      this.latencies.push(arrivedMs - payload.tMs);
+    this.latencies.push(arrivedMs - payload.tMs);
   }
 }

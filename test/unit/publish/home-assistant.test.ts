@@ -9,6 +9,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { boxGrants, generateAcl, HA_USER } from '../../../src/publish/broker-acl.js';
 import { discoveryMessages } from '../../../src/publish/home-assistant.js';
 import { defaultBaseTopic, TopicMap } from '../../../src/publish/topics.js';
+import { topicMatches } from '../../helpers/topic-match.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const readJson = (path: string) =>
@@ -30,17 +31,6 @@ const messages = discoveryMessages({
   version: '0.1.0',
   classIntervalS: 10,
 });
-
-/** mosquitto's topic matching. */
-function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
-}
 
 describe('Home Assistant discovery', () => {
   it('is off by default, with the documented default prefix', () => {
@@ -112,10 +102,10 @@ describe('Home Assistant discovery', () => {
     const box = { room: 'room-101', device: 'box-101' };
     const grants = boxGrants(box, 'homeassistant');
     for (const { topic } of messages)
-      expect(grants.write.some((g) => matches(g, topic))).toBe(true);
+      expect(grants.write.some((g) => topicMatches(g, topic))).toBe(true);
     const other = boxGrants({ room: 'room-102', device: 'box-102' }, 'homeassistant');
     for (const { topic } of messages)
-      expect(other.write.some((g) => matches(g, topic))).toBe(false);
+      expect(other.write.some((g) => topicMatches(g, topic))).toBe(false);
     expect(boxGrants(box).write.some((g) => g.startsWith('homeassistant/'))).toBe(false);
 
     const acl = generateAcl({
