@@ -1,9 +1,10 @@
 // `classpulse run` with metrics.enabled, replaying the bundled clip like a camera into a real
 // mosquitto: /metrics answers on loopback while it runs, and the frame, latency and MQTT figures
 // move between two scrapes; the endpoint closes with the daemon.
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, collect, ROOT, startCli, waitForLine } from '../helpers/cli.js';
+import { cleanEnv, collect, ROOT, runCli, startCli, waitForLine } from '../helpers/cli.js';
 import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { tempDir } from '../integration/publish/support.js';
 
@@ -89,4 +90,26 @@ describe('classpulse run with metrics', () => {
     expect(result.code, result.stderr).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
   }, 120_000);
+
+  it('exits 78 naming the address when the metrics port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const result = await runCli(
+        ['run', '--config', DEMO],
+        cleanEnv({
+          CLASSPULSE_DEVICE_STATE_DIR: state.dir,
+          CLASSPULSE_MQTT_URL: broker.url,
+          CLASSPULSE_METRICS_ENABLED: 'true',
+          CLASSPULSE_METRICS_PORT: String(port),
+        }),
+      );
+      expect(result.code, result.stderr).toBe(78);
+      expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
 });
