@@ -177,11 +177,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       msgPerS: rate(window.messages),
       bytesPerS: rate(window.bytes),
       latencyMs: latencySummary(window.latencies),
-      perSecond: {
-        min: Math.min(...perSecond),
-        median: quantile(perSecond, 0.5),
-        max: Math.max(...perSecond),
-      },
+      perSecond:
+        perSecond.length === 0
+          ? { min: 0, median: 0, max: 0 }
+          : {
+              min: Math.min(...perSecond),
+              median: quantile(perSecond, 0.5),
+              max: Math.max(...perSecond),
+            },
     },
     loss: seqs.report(expectLast),
     publishErrors: published1.errors,
