@@ -1,4 +1,5 @@
-// `classpulse broker-acl [ROOM/DEVICE...] [--devices FILE] [--hub USER] [--admin USER] [--recipe]`:
+// `classpulse broker-acl [ROOM/DEVICE...] [--devices FILE] [--hub USER] [--admin USER]
+// [--home-assistant PREFIX] [--recipe]`:
 // prints the mosquitto acl_file for the school's boxes (or, with --recipe, a setup script for the
 // broker host). Exit codes: 0 printed, 64 bad arguments or a bad line in the list, 66 the list
 // file cannot be read.
@@ -22,6 +23,8 @@ export interface BrokerAclArgs {
   devices?: string;
   hub?: string;
   admin?: string;
+  /** Home Assistant's discovery prefix: the boxes publish discovery configs under it. */
+  homeAssistant?: string;
   recipe?: boolean;
 }
 
@@ -47,6 +50,7 @@ export function brokerAclCommand(args: BrokerAclArgs, streams: CommandStreams = 
       boxes,
       hub: args.hub ?? DEFAULT_HUB_USER,
       admin: args.admin ?? DEFAULT_ADMIN_USER,
+      ...(args.homeAssistant !== undefined ? { homeAssistant: args.homeAssistant } : {}),
     };
     out.write(args.recipe ? generateRecipe(input) : generateAcl(input));
     return ExitCode.ok;

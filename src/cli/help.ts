@@ -119,7 +119,8 @@ reference, embedding reuse vs naive at 10 faces, overhead over model time, RSS. 
 last stdout line is one JSON object (docs/performance.md documents every key). A progress bar
 goes to stderr. --quick runs a short version with the same report shape.`;
 
-export const BROKER_ACL_HELP = `Usage: classpulse broker-acl [ROOM/DEVICE...] [--devices FILE] [--hub USER] [--admin USER] [--recipe]
+export const BROKER_ACL_HELP = `Usage: classpulse broker-acl [ROOM/DEVICE...] [--devices FILE] [--hub USER] [--admin USER]
+                             [--home-assistant PREFIX] [--recipe]
 
 Prints a least-privilege mosquitto acl_file for the school's boxes (docs/security.md): each box
 (user name = its device.id, or the CN of its client certificate) may publish only its own events
@@ -127,7 +128,10 @@ under classpulse/ROOM/DEVICE and read only its own commands; the hub user (defau
 classpulse-hub) reads every box and sends commands; the admin user (default classpulse-admin) may
 do everything. With --recipe it prints instead a shell script for the broker host: the password
 file (mosquitto_passwd asks for each password), the ACL, a conf.d snippet with anonymous access
-off, and what to set on each box.
+off, and what to set on each box. With --home-assistant PREFIX (the boxes run with
+mqtt.homeAssistant.enabled and that discoveryPrefix, usually homeassistant) each box may also
+publish its discovery configs under PREFIX/+/DEVICE/+/config, and a user "homeassistant" reads
+the discovery configs and each box's status and class topics (docs/home-assistant.md).
 
 Boxes come as arguments (room-101/box-101) and/or from --devices FILE: one box per line as
 "ROOM DEVICE", "ROOM/DEVICE" or "ROOM,DEVICE"; '#' starts a comment. Room and device are what

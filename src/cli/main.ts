@@ -1,8 +1,6 @@
 // Entry point of the `classpulse` command (bin/classpulse imports the compiled copy).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PACKAGE_ROOT } from '../config/load.js';
+import { packageVersion } from '../config/load.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { analyzeCommand } from './analyze-command.js';
 import { brokerAclCommand } from './broker-acl-command.js';
@@ -26,13 +24,6 @@ import { hubCheckCommand, hubCommand, hubDemoCommand, hubPasswdCommand } from '.
 import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { studentsCommand } from './students-command.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 function usage(message: string, help: string): ExitCodeValue {
   process.stderr.write(`classpulse: ${message}\n\n${help}\n`);
@@ -58,6 +49,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
     recipe: { type: 'boolean' },
     annotate: { type: 'string' },
     port: { type: 'string' },
+    'home-assistant': { type: 'string' },
   } as const;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -67,7 +59,7 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
   const { values, positionals } = parsed;
   const [command, sub, ...rest] = positionals;
   if (values.version) {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return ExitCode.ok;
   }
   switch (command) {
@@ -155,6 +147,9 @@ export async function main(argv: string[]): Promise<ExitCodeValue> {
         ...(values.devices !== undefined ? { devices: values.devices } : {}),
         ...(values.hub !== undefined ? { hub: values.hub } : {}),
         ...(values.admin !== undefined ? { admin: values.admin } : {}),
+        ...(values['home-assistant'] !== undefined
+          ? { homeAssistant: values['home-assistant'] }
+          : {}),
         recipe: values.recipe === true,
       });
     case 'hub':

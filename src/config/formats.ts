@@ -78,6 +78,13 @@ export const topicRoot = (): FormatCheck<string> =>
     /^[^+#/\s][^+#\s]*[^+#/\s]$|^[^+#/\s]$/,
   );
 
+/** An address to listen on: an IPv4 or IPv6 literal or a host name (never empty: no "all" by accident). */
+export const listenHost = (): FormatCheck<string> =>
+  text(
+    'an IP address or host name such as 127.0.0.1, ::1 or 0.0.0.0 (all interfaces)',
+    /^(?:[A-Za-z0-9.-]+|[0-9A-Fa-f:.]+)$/,
+  );
+
 /** mqtt://, mqtts://, ws://, wss:// URL, or the word `embedded` for the in-process demo broker. */
 export const brokerUrl = (): FormatCheck<string> =>
   text(

@@ -15,6 +15,14 @@ const DEFAULT_CONFIG_PATH = '/etc/classpulse/classpulse.yaml';
 /** Root of the installed package (holds models/, config/). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** The installed package's version (package.json). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 export interface LoadOptions {
   /** YAML file; undefined means DEFAULT_CONFIG_PATH when it exists, else defaults + environment. */
   file?: string | undefined;

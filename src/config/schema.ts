@@ -8,6 +8,7 @@ import {
   brokerUrl,
   type FormatCheck,
   intIn,
+  listenHost,
   modelList,
   numIn,
   oneOf,
@@ -372,6 +373,18 @@ export const schema = {
       1000,
       'Queue writes reach the disk at least this often (0: fsync every write); a crash loses none.',
     ),
+    homeAssistant: {
+      enabled: leaf(
+        bool(),
+        false,
+        'Opt-in: publish retained Home Assistant MQTT discovery configs for class-level sensors (never per student).',
+      ),
+      discoveryPrefix: leaf(
+        slug(),
+        'homeassistant',
+        "Home Assistant's discovery prefix (its MQTT integration setting).",
+      ),
+    },
     tls: {
       ca: leaf(anyText('a file path, or empty'), '', 'CA certificate file (PEM).'),
       cert: leaf(anyText('a file path, or empty'), '', 'Client certificate file (PEM).'),
@@ -387,6 +400,19 @@ export const schema = {
       'Frames must progress at least this often for the systemd watchdog to be fed.',
     ),
     adapt: leaf(bool(), true, 'Degrade work when the frame budget is missed or the CPU throttles.'),
+  },
+  metrics: {
+    enabled: leaf(
+      bool(),
+      false,
+      'Opt-in: serve Prometheus metrics (frames, stage latency, queue, reconnects, event loop) on http://host:port/metrics.',
+    ),
+    host: leaf(
+      listenHost(),
+      '127.0.0.1',
+      'Address of the metrics endpoint; it has no authentication, keep it on localhost or a management network.',
+    ),
+    port: leaf(intIn(1, 65_535), 9464, 'Port of the metrics endpoint.'),
   },
   log: {
     level: leaf(oneOf(LOG_LEVELS), 'info', 'Log level.'),

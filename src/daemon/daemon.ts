@@ -6,7 +6,7 @@ import { FrameSource, type FrameSourceStats } from '../capture/frame-source.js';
 import type { OpenDevice } from '../capture/video-device.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { FrameStats } from '../ops/frame-stats.js';
+import { type FrameObserver, FrameStats } from '../ops/frame-stats.js';
 import { InferenceWorkerError } from '../pipeline/inference/inference-worker-error.js';
 import type { FrameProcessor, PerceptionKnobs, ProcessedFrame } from '../pipeline/perception.js';
 import type { EventSink } from './event-sink.js';
@@ -36,12 +36,14 @@ export interface DaemonOptions {
   openDevice?: OpenDevice;
   /** Adaptation; absent in replay (every frame the budget admits is processed as configured). */
   gate?: FrameGate;
+  /** Sees every processed frame's stage timings (the metrics histogram, when metrics are on). */
+  frameObserver?: FrameObserver;
 }
 
 export type StopCause = 'signal' | 'end-of-input';
 
 export class Daemon {
-  readonly stats = new FrameStats();
+  readonly stats: FrameStats;
   private source: FrameSource;
   private sessionAbort: AbortController | undefined;
   private captureWanted = true;
@@ -61,6 +63,7 @@ export class Daemon {
   private knobs: PerceptionKnobs | undefined;
 
   constructor(private options: DaemonOptions) {
+    this.stats = new FrameStats({ observer: options.frameObserver });
     this.source = this.makeSource();
   }
 

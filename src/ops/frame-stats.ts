@@ -38,6 +38,11 @@ class LatencyWindow {
   }
 }
 
+/** Told of every processed frame's stage timings (ms), e.g. a Prometheus latency histogram. */
+export interface FrameObserver {
+  frame(timingsMs: Readonly<Record<string, number>>): void;
+}
+
 export class FrameStats {
   private readonly stages = new Map<string, LatencyWindow>();
   private processedTotal = 0;
@@ -52,7 +57,12 @@ export class FrameStats {
   readonly firstFrame: Promise<void>;
   private markFirst: (() => void) | undefined;
 
-  constructor(private readonly windowSize = 256) {
+  private readonly windowSize: number;
+  private readonly observer: FrameObserver | undefined;
+
+  constructor(options: { windowSize?: number; observer?: FrameObserver | undefined } = {}) {
+    this.windowSize = options.windowSize ?? 256;
+    this.observer = options.observer;
     this.firstFrame = new Promise((resolve) => {
       this.markFirst = resolve;
     });
@@ -74,6 +84,7 @@ export class FrameStats {
       }
       window.add(ms);
     }
+    this.observer?.frame(timingsMs);
   }
 
   get processed(): number {

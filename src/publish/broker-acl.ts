@@ -17,8 +17,15 @@ export interface BrokerAclInput {
   hub: string;
   /** User name of the admin/integrator credential: everything, for debugging and bridges. */
   admin: string;
+  /**
+   * Home Assistant's discovery prefix when the boxes run with mqtt.homeAssistant.enabled: each box
+   * may publish its discovery configs, and the HA_USER reads them and the topics they name.
+   */
+  homeAssistant?: string;
 }
 
+/** The broker user of the school's Home Assistant (with BrokerAclInput.homeAssistant). */
+export const HA_USER = 'homeassistant';
 export const DEFAULT_HUB_USER = 'classpulse-hub';
 export const DEFAULT_ADMIN_USER = 'classpulse-admin';
 
@@ -65,6 +72,11 @@ function validateInput(input: BrokerAclInput): void {
   checkName(input.admin, `admin user "${input.admin}"`, '--admin');
   if (input.hub === input.admin)
     throw new BoxListError('--hub/--admin', `the hub and the admin need different user names`);
+  if (input.homeAssistant !== undefined) {
+    checkName(input.homeAssistant, `discovery prefix "${input.homeAssistant}"`, '--home-assistant');
+    if (input.hub === HA_USER || input.admin === HA_USER)
+      throw new BoxListError('--hub/--admin', `"${HA_USER}" is the Home Assistant user's name`);
+  }
   if (input.boxes.length === 0)
     throw new BoxListError('boxes', 'no box given (ROOM/DEVICE arguments or --devices FILE)');
   const seen = new Map<string, string>();
@@ -75,7 +87,7 @@ function validateInput(input: BrokerAclInput): void {
         where,
         `device "${device}" is listed twice (first at ${first}); each box needs its own device.id and credential`,
       );
-    if (device === input.hub || device === input.admin)
+    if (device === input.hub || device === input.admin || device === HA_USER)
       throw new BoxListError(where, `device "${device}" has the hub or admin user name`);
     seen.set(device, where);
   }
@@ -89,8 +101,14 @@ function checkName(name: string, what: string, where: string): void {
   }
 }
 
-/** What one box may do: write its own events and replies, read its own commands. */
-export function boxGrants(box: BoxEntry): { write: string[]; read: string[] } {
+/**
+ * What one box may do: write its own events and replies (and, with `homeAssistant`, its own
+ * discovery configs), read its own commands.
+ */
+export function boxGrants(
+  box: BoxEntry,
+  homeAssistant?: string,
+): { write: string[]; read: string[] } {
   const topics = new TopicMap({ baseTopic: defaultBaseTopic(box.room, box.device) });
   return {
     write: [
@@ -100,6 +118,9 @@ export function boxGrants(box: BoxEntry): { write: string[]; read: string[] } {
       topics.alerts,
       topics.classSummary,
       topics.replyFilter,
+      ...(homeAssistant !== undefined
+        ? [topics.homeAssistantFilter(homeAssistant, box.device)]
+        : []),
     ],
     read: [topics.commandFilter],
   };
@@ -129,8 +150,9 @@ export function generateAcl(input: BrokerAclInput): string {
     'topic readwrite #',
     'topic read $SYS/#',
   );
+  if (input.homeAssistant !== undefined) lines.push('', ...homeAssistantBlock(input));
   for (const box of input.boxes) {
-    const grants = boxGrants(box);
+    const grants = boxGrants(box, input.homeAssistant);
     lines.push(
       '',
       `# Box ${box.device} in ${box.room}: its own events and replies out, its own commands in.`,
@@ -140,6 +162,25 @@ export function generateAcl(input: BrokerAclInput): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Home Assistant reads the discovery configs and the two topics they name per box (status for
+ * availability and the camera, class for the counts); it announces itself on PREFIX/status.
+ */
+function homeAssistantBlock(input: BrokerAclInput): string[] {
+  const prefix = input.homeAssistant ?? '';
+  const lines = [
+    '# Home Assistant: discovery configs and the class-level topics they name; nothing per student.',
+    `user ${HA_USER}`,
+    `topic read ${prefix}/#`,
+    `topic write ${prefix}/status`,
+  ];
+  for (const box of input.boxes) {
+    const topics = new TopicMap({ baseTopic: defaultBaseTopic(box.room, box.device) });
+    lines.push(`topic read ${topics.status}`, `topic read ${topics.classSummary}`);
+  }
+  return lines;
 }
 
 export interface RecipeOptions {
@@ -154,7 +195,12 @@ export interface RecipeOptions {
 export function generateRecipe(input: BrokerAclInput, options: RecipeOptions = {}): string {
   const acl = generateAcl(input);
   const dir = options.dir ?? '/etc/mosquitto';
-  const users = [input.hub, input.admin, ...input.boxes.map((b) => b.device)];
+  const users = [
+    input.hub,
+    input.admin,
+    ...(input.homeAssistant !== undefined ? [HA_USER] : []),
+    ...input.boxes.map((b) => b.device),
+  ];
   const boxLines = input.boxes.map(
     (b) =>
       `#   ${b.device}: device.id ${b.device}, device.room ${b.room}, mqtt.username ${b.device}`,

@@ -86,12 +86,15 @@ export class MqttLink {
     }
   }
 
-  /** QoS0 fire-and-forget (health): only while connected, never queued. */
-  publishVolatile(topic: string, payload: string, retain: boolean): void {
+  /**
+   * Fire-and-forget (health QoS0, discovery configs QoS1): only while connected, never queued or
+   * journaled; the caller sends it again on the next connect.
+   */
+  publishVolatile(topic: string, payload: string, retain: boolean, qos: 0 | 1 = 0): void {
     const client = this.client;
     if (!client?.connected || this.closing) return;
-    client.publish(topic, payload, { qos: 0, retain }, (error) => {
-      if (error) this.logger.debug({ topic, err: error.message }, 'QoS0 message not sent');
+    client.publish(topic, payload, { qos, retain }, (error) => {
+      if (error) this.logger.debug({ topic, err: error.message }, 'volatile message not sent');
     });
   }
 

@@ -3,11 +3,13 @@
 // latest value only. The broker may be away for hours: nothing here blocks or throws on that.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { packageVersion } from '../config/load.js';
 import type { ClassSummary, Event, EventOf, StudentSignals } from '../events/types.js';
 import { CommandChannel } from './command-channel.js';
 import { type CommandHandler, CommandRouter } from './commands.js';
 import { DiskQueue } from './disk-queue.js';
 import { EmbeddedBroker } from './embedded-broker.js';
+import { type DiscoveryMessage, discoveryMessages } from './home-assistant.js';
 import { MqttLink } from './mqtt-link.js';
 import { Outbox } from './outbox.js';
 import { type CameraState, type Payload, PayloadBuilder } from './payloads.js';
@@ -54,6 +56,8 @@ export class MqttPublisher {
   private readonly alerts: AlertGate;
   private readonly commands: CommandChannel;
   private readonly router: CommandRouter;
+  /** Home Assistant discovery configs (empty unless mqtt.homeAssistant.enabled). */
+  private readonly discovery: DiscoveryMessage[];
   private link: MqttLink | undefined;
   private broker: EmbeddedBroker | undefined;
   private brokerUrl: string | undefined;
@@ -88,6 +92,16 @@ export class MqttPublisher {
       heartbeatMs: options.mqtt.heartbeatS * 1000,
     });
     this.alerts = new AlertGate({ cooldownMs: options.mqtt.alertCooldownS * 1000 });
+    const ha = options.mqtt.homeAssistant;
+    this.discovery = ha.enabled
+      ? discoveryMessages({
+          device: options.device,
+          discoveryPrefix: ha.discoveryPrefix,
+          topics: this.topics,
+          version: packageVersion(),
+          classIntervalS: options.mqtt.classIntervalS,
+        })
+      : [];
     this.router = new CommandRouter({
       handler: options.commands,
       snapshotsAllowed: options.privacy.snapshots,
@@ -259,6 +273,7 @@ export class MqttPublisher {
     // Birth message on every (re)connect: the broker may have published our will meanwhile.
     this.enqueueStatus(true);
     this.sendHealth();
+    this.sendDiscovery();
   }
 
   private tick(): void {
@@ -321,6 +336,16 @@ export class MqttPublisher {
       queueDropped: this.queue.stats().droppedState,
     });
     this.outbox.put('control', this.topics.status, payload, true);
+  }
+
+  /**
+   * Retained discovery configs on every (re)connect, QoS1 but outside the seq queue: Home
+   * Assistant's config schema has no `seq`, and a config lost with a connection is sent again
+   * with the next one.
+   */
+  private sendDiscovery(): void {
+    for (const { topic, payload } of this.discovery)
+      this.link?.publishVolatile(topic, JSON.stringify(payload), true, 1);
   }
 
   private sendHealth(): void {

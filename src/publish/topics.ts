@@ -53,6 +53,19 @@ export class TopicMap {
     return `${this.base}/cmd/+/reply`;
   }
 
+  /**
+   * A Home Assistant discovery config topic, `<prefix>/<component>/<node_id>/<object_id>/config`
+   * (docs/home-assistant.md); the node id is the device id, so one filter covers a box's configs.
+   */
+  homeAssistantConfig(prefix: string, deviceId: string, component: string, objectId: string) {
+    return `${prefix}/${component}/${deviceId}/${objectId}/config`;
+  }
+
+  /** Every discovery config topic of one box (a filter, for broker ACLs). */
+  homeAssistantFilter(prefix: string, deviceId: string): string {
+    return `${prefix}/+/${deviceId}/+/config`;
+  }
+
   student(id: string): string {
     return `${this.base}/students/${topicLevel(id)}`;
   }

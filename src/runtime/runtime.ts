@@ -10,10 +10,13 @@ import { DaemonCommands } from '../daemon/daemon-commands.js';
 import { ExitCode, type ExitCodeValue } from '../daemon/exit-codes.js';
 import { StatsReporter } from '../daemon/stats-reporter.js';
 import type { Logger } from '../log/logger.js';
+import { MetricSet } from '../metrics/metric-set.js';
+import { MetricsServer } from '../metrics/metrics-server.js';
 import { buildFrameControl, OpsRuntime } from '../ops/ops-runtime.js';
 import type { InferencePool } from '../pipeline/inference/inference-pool.js';
 import type { ModelStore } from '../pipeline/model-store.js';
 import { MqttPublisher } from '../publish/mqtt-publisher.js';
+import { registerDaemonMetrics, stageLatencyObserver } from './daemon-metrics.js';
 import { Reloader } from './reloader.js';
 import { buildPerception, openInferencePool, openModels } from './wiring.js';
 
@@ -38,6 +41,7 @@ export class Runtime {
       daemon: Daemon;
       ops: OpsRuntime;
       reporter: StatsReporter;
+      metricsServer: MetricsServer | undefined;
     },
   ) {
     this.options = options;
@@ -57,22 +61,40 @@ export class Runtime {
       device: config.device,
       logger,
     });
+    // Opt-in; listening first, so a port in use stops the start before a camera is opened.
+    const metrics = config.metrics.enabled ? new MetricSet() : undefined;
+    const metricsServer = metrics
+      ? new MetricsServer({
+          metrics,
+          host: config.metrics.host,
+          port: config.metrics.port,
+          logger: logger.child({ module: 'metrics' }),
+        })
+      : undefined;
     try {
-      return await Runtime.assemble(options, { models, pool, publisher });
+      await metricsServer?.start();
+      return await Runtime.assemble(options, { models, pool, publisher, metrics, metricsServer });
     } catch (error) {
-      // Worker threads and a broker connection would keep the process alive after the error.
+      // Worker threads, a broker connection or a listening socket would keep the process alive.
       await publisher.stop('start failed');
       await pool.close();
+      await metricsServer?.close();
       throw error;
     }
   }
 
   private static async assemble(
     options: RuntimeOptions,
-    parts: { models: ModelStore; pool: InferencePool; publisher: MqttPublisher },
+    parts: {
+      models: ModelStore;
+      pool: InferencePool;
+      publisher: MqttPublisher;
+      metrics: MetricSet | undefined;
+      metricsServer: MetricsServer | undefined;
+    },
   ): Promise<Runtime> {
     const { config, logger, file, signal } = options;
-    const { models, pool, publisher } = parts;
+    const { models, pool, publisher, metrics, metricsServer } = parts;
     const perception = await buildPerception(config, logger, models, pool);
     const { thermal, adaptation } = buildFrameControl({ config, logger });
     const daemon = new Daemon({
@@ -81,18 +103,22 @@ export class Runtime {
       sink: publisher,
       processor: perception,
       gate: adaptation,
+      ...(metrics ? { frameObserver: stageLatencyObserver(metrics) } : {}),
     });
+    const sources = {
+      frames: () => daemon.stats,
+      capture: () => daemon.captureStats(),
+      publisher: () => publisher.stats(),
+      inference: () => pool.stats(),
+    };
+    if (metrics)
+      registerDaemonMetrics(metrics, { ...sources, gatedFrames: () => adaptation.gatedFrames });
     const ops = new OpsRuntime({
       config,
       logger,
       thermal,
       adaptation,
-      sources: {
-        frames: () => daemon.stats,
-        capture: () => daemon.captureStats(),
-        publisher: () => publisher.stats(),
-        inference: () => pool.stats(),
-      },
+      sources,
       firstFrame: daemon.stats.firstFrame,
       lastProgressMs: () => daemon.stats.lastProgressMs,
       expectingFrames: () => daemon.capturing && daemon.captureStats().state !== 'lost',
@@ -124,13 +150,13 @@ export class Runtime {
       inference: () => pool.stats(),
     });
     reporter.start();
-    return new Runtime(options, { pool, publisher, tap, daemon, ops, reporter });
+    return new Runtime(options, { pool, publisher, tap, daemon, ops, reporter, metricsServer });
   }
 
   /** The frame loop until shutdown or the end of a file; then everything stops, in reverse. */
   async run(): Promise<ExitCodeValue> {
     const { config, logger, signal } = this.options;
-    const { daemon, reporter, ops, publisher, tap, pool } = this.parts;
+    const { daemon, reporter, ops, publisher, tap, pool, metricsServer } = this.parts;
     let code: ExitCodeValue = ExitCode.ok;
     let reason = 'stopped';
     try {
@@ -157,6 +183,7 @@ export class Runtime {
       await publisher.stop(reason);
       await tap?.stop();
       await pool.close();
+      await metricsServer?.close();
     }
     logger.info({ reason, code }, 'classpulse stopped');
     return code;

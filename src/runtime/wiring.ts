@@ -6,6 +6,7 @@ import { GalleryError } from '../identity/gallery-format.js';
 import { IdentityRuntime } from '../identity/identity-runtime.js';
 import { PseudonymKeyError } from '../identity/pseudonym.js';
 import type { Logger } from '../log/logger.js';
+import { MetricsListenError } from '../metrics/metrics-server.js';
 import { defaultPoolSize, InferencePool } from '../pipeline/inference/inference-pool.js';
 import { ModelFileError, ModelStore } from '../pipeline/model-store.js';
 import type { SessionSource } from '../pipeline/models.js';
@@ -124,13 +125,15 @@ export function buildClassroom(config: Config): Classroom {
 
 /**
  * Start-up problems a restart cannot fix: bad model files, a bad gallery or pseudonym key, TLS or
- * password files the broker settings name but that cannot be used (exit 78).
+ * password files the broker settings name but that cannot be used, a metrics port that cannot be
+ * bound (exit 78).
  */
 export function isStartupConfigError(error: unknown): error is Error {
   return (
     error instanceof ModelFileError ||
     error instanceof GalleryError ||
     error instanceof PseudonymKeyError ||
-    error instanceof MqttConfigError
+    error instanceof MqttConfigError ||
+    error instanceof MetricsListenError
   );
 }

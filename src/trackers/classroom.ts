@@ -1,7 +1,7 @@
 // The façade the daemon uses: one call per frame turns observations into events, and read-only
 // views answer the publisher's and the commands' questions.
 import type { Config } from '../config/schema.js';
-import type { ClassSummary, Event } from '../events/types.js';
+import type { ClassSummary, Event, StudentSignals } from '../events/types.js';
 import {
   EXPRESSIONS,
   type Expression,
@@ -84,31 +84,12 @@ export class Classroom {
   }
 
   summary(tMs: number): ClassSummary {
-    const expressions = Object.fromEntries(EXPRESSIONS.map((e) => [e, 0])) as Record<
-      Expression,
-      number
-    >;
-    let faces = 0;
-    let tired = 0;
-    let lookingAround = 0;
-    let attentive = 0;
+    const present: StudentSignals[] = [];
     for (const track of this.tracker.tracks()) {
       const student = this.students.get(track.id);
-      if (track.lost || !student) continue;
-      const signals = student.signals(tMs);
-      faces += 1;
-      if (signals.tired) tired += 1;
-      if (signals.lookingAround) lookingAround += 1;
-      if (!signals.tired && !signals.lookingAround && !signals.turnedAway) attentive += 1;
-      expressions[signals.expression] += 1;
+      if (!track.lost && student) present.push(student.signals(tMs));
     }
-    return {
-      faces,
-      attentiveShare: faces > 0 ? attentive / faces : 1,
-      tired,
-      lookingAround,
-      expressions,
-    };
+    return summarise(present);
   }
 
   /** The `reset` command: counters and cool-downs to zero; ids and learned baselines stay. */
@@ -136,4 +117,29 @@ export class Classroom {
     const { blink, headTurn, expression } = this.options;
     return new StudentState({ trackId, blink, headTurn, expression });
   }
+}
+
+/** The class summary of the present students' signals (also the fleet simulator's). */
+export function summarise(present: readonly StudentSignals[]): ClassSummary {
+  const expressions = Object.fromEntries(EXPRESSIONS.map((e) => [e, 0])) as Record<
+    Expression,
+    number
+  >;
+  let tired = 0;
+  let lookingAround = 0;
+  let attentive = 0;
+  for (const signals of present) {
+    if (signals.tired) tired += 1;
+    if (signals.lookingAround) lookingAround += 1;
+    if (!signals.tired && !signals.lookingAround && !signals.turnedAway) attentive += 1;
+    expressions[signals.expression] += 1;
+  }
+  const faces = present.length;
+  return {
+    faces,
+    attentiveShare: faces > 0 ? attentive / faces : 1,
+    tired,
+    lookingAround,
+    expressions,
+  };
 }

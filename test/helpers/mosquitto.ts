@@ -117,6 +117,11 @@ export class Mosquitto {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
+  /** The broker's process id while it runs (for load sampling by tools). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get tlsUrl(): string {
     return `mqtts://localhost:${this.tlsPort}`;
   }
@@ -196,7 +201,7 @@ export class Mosquitto {
   }
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -14,20 +14,10 @@ import {
   parseBoxList,
 } from '../../../src/publish/broker-acl.js';
 import { TopicMap } from '../../../src/publish/topics.js';
+import { topicMatches } from '../../helpers/topic-match.js';
 
 const users = { hub: DEFAULT_HUB_USER, admin: DEFAULT_ADMIN_USER };
 const strip = (boxes: BoxEntry[]) => boxes.map(({ room, device }) => ({ room, device }));
-
-/** mosquitto's topic matching, for checking what a grant covers. */
-function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
-}
 
 describe('box list', () => {
   it('takes "room device", "room/device" and "room,device", comments and blank lines', () => {
@@ -78,7 +68,8 @@ describe('generated ACL', () => {
       topics.commandReply('status'),
       topics.commandReply('x'.repeat(40)), // the _invalid reply topic
     ];
-    for (const topic of published) expect(grants.write.some((g) => matches(g, topic))).toBe(true);
+    for (const topic of published)
+      expect(grants.write.some((g) => topicMatches(g, topic))).toBe(true);
     expect(grants.read).toEqual([topics.commandFilter]);
     const forbidden = [
       'classpulse/room-101/box-101/cmd/stop',
@@ -87,7 +78,8 @@ describe('generated ACL', () => {
       'classpulse/room-101/box-101/students/t1/extra',
       'classpulse/room-101/box-101/other',
     ];
-    for (const topic of forbidden) expect(grants.write.some((g) => matches(g, topic))).toBe(false);
+    for (const topic of forbidden)
+      expect(grants.write.some((g) => topicMatches(g, topic))).toBe(false);
   });
 
   it('gives no rule to anonymous clients and one block to each user', () => {
