@@ -9,6 +9,7 @@ import { HubDemo } from '../hub/hub-demo.js';
 import type { HubConfig } from '../hub/hub-schema.js';
 import { hashPassword } from '../hub/password-hash.js';
 import { createLogger } from '../log/logger.js';
+import { MetricsListenError } from '../metrics/metrics-server.js';
 import { MqttConfigError } from '../publish/client-options.js';
 import { reportConfigError } from './config-command.js';
 import { readPassword } from './password-prompt.js';
@@ -82,11 +83,13 @@ export async function hubDemoCommand(port: number): Promise<ExitCodeValue> {
 }
 
 /**
- * Why the hub could not start, in words: bad broker TLS files are a configuration problem (78, as
- * for the daemon); a port in use may free up (1, systemd retries). Anything else is a bug.
+ * Why the hub could not start, in words: bad broker TLS files or a metrics port that cannot be
+ * bound are configuration problems (78, as for the daemon); a dashboard port in use may free up
+ * (1, systemd retries). Anything else is a bug.
  */
 function startFailure(error: unknown, port: number): { message: string; code: ExitCodeValue } {
-  if (error instanceof MqttConfigError) return { message: error.message, code: ExitCode.config };
+  if (error instanceof MqttConfigError || error instanceof MetricsListenError)
+    return { message: error.message, code: ExitCode.config };
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
     return { message: `port ${port} is already in use (server.port)`, code: ExitCode.failure };
   throw error;

@@ -17,6 +17,7 @@ interface Client {
 
 export class EventStream {
   private readonly clients = new Set<Client>();
+  private sentCount = 0;
 
   /** Takes over a response for good; it ends when the client leaves or the session expires. */
   open(response: ServerResponse, session: Session, room: string | undefined, nowMs: number): void {
@@ -56,7 +57,13 @@ export class EventStream {
       if (!canSeeRoom(client.session, message.room)) continue;
       if (client.room !== undefined && client.room !== message.room) continue;
       client.response.write(`data: ${data}\n\n`);
+      this.sentCount += 1;
     }
+  }
+
+  /** Events written to dashboards since start (one per stream a message went to). */
+  get sent(): number {
+    return this.sentCount;
   }
 
   /** Ends the streams of one session (logout). */

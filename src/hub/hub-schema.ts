@@ -79,6 +79,12 @@ export const hubSchema = {
         'keeps one school term.',
     ),
   },
+  metrics: {
+    enabled: schema.metrics.enabled,
+    host: schema.metrics.host,
+    // Not the daemon's 9464: a hub and a box's daemon may share a machine in a small school.
+    port: leaf(intIn(1, 65_535), 9465, 'Port of the hub metrics endpoint.'),
+  },
   log: { level: schema.log.level, format: schema.log.format },
 } satisfies Section;
 

@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { maskSensitive } from '../config/mask.js';
+import { MetricSet } from '../metrics/metric-set.js';
+import { MetricsServer } from '../metrics/metrics-server.js';
 import { CommandDesk } from './command-desk.js';
 import { EventStream } from './event-stream.js';
 import { HistoryStore } from './history-store.js';
 import type { HubMessage } from './hub-message.js';
+import { registerHubMetrics } from './hub-metrics.js';
 import { type HubConfig, hubSchema } from './hub-schema.js';
 import { buildHubServer } from './hub-server.js';
 import { MqttIngest } from './mqtt-ingest.js';
@@ -33,6 +36,7 @@ export class Hub {
   private readonly now: () => number;
   private app: FastifyInstance | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
+  private metricsServer: MetricsServer | undefined;
 
   constructor(options: HubOptions) {
     const { config, logger } = options;
@@ -78,6 +82,7 @@ export class Hub {
       now: this.now,
     });
     await this.app.listen({ host: config.server.host, port: config.server.port });
+    if (config.metrics.enabled) await this.startMetrics();
     const address = this.app.server.address() as AddressInfo;
     const scheme = config.server.tlsCert ? 'https' : 'http';
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -92,8 +97,12 @@ export class Hub {
     return this.app;
   }
 
+  /** The metrics endpoint's URL, when metrics.enabled. */
+  metricsUrl: string | undefined;
+
   async stop(): Promise<void> {
     clearInterval(this.pruneTimer);
+    await this.metricsServer?.close();
     this.desk.close();
     this.events.closeAll();
     await this.app?.close();
@@ -110,6 +119,25 @@ export class Hub {
       mqtt: this.ingest.stats,
       streams: this.events.size,
     };
+  }
+
+  /** Throws MetricsListenError when the port cannot be bound (a configuration problem). */
+  private async startMetrics(): Promise<void> {
+    const { config, logger } = this.options;
+    const metrics = new MetricSet();
+    registerHubMetrics(metrics, {
+      ingest: () => this.ingest.stats,
+      streams: () => this.events.size,
+      eventsSent: () => this.events.sent,
+      rooms: () => this.store.roomNames().length,
+    });
+    this.metricsServer = new MetricsServer({
+      metrics,
+      host: config.metrics.host,
+      port: config.metrics.port,
+      logger: logger.child({ module: 'metrics' }),
+    });
+    this.metricsUrl = await this.metricsServer.start();
   }
 
   private accept(message: HubMessage): void {

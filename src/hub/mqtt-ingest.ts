@@ -24,6 +24,8 @@ export interface IngestStats {
   refused: number;
   /** Refused as image-like, embedding-like or binary (the privacy guard). */
   refusedPrivacy: number;
+  /** Connections after the first (the broker went away and came back). */
+  reconnects: number;
 }
 
 export class MqttIngest {
@@ -32,7 +34,7 @@ export class MqttIngest {
   private readonly logger: Logger;
   private readonly now: () => number;
   private client: MqttClient | undefined;
-  private readonly counts = { accepted: 0, refused: 0, refusedPrivacy: 0 };
+  private readonly counts = { accepted: 0, refused: 0, refusedPrivacy: 0, reconnects: 0 };
   // Declared before `subscribed`: field initialisers run in order, and that one sets this.
   private markSubscribed: () => void = () => undefined;
   /** Resolves once the hub has subscribed for the first time. */
@@ -68,7 +70,10 @@ export class MqttIngest {
     );
     this.client = client;
     client.on('message', (topic, payload) => this.receive(topic, payload));
+    let connections = 0;
     client.on('connect', () => {
+      connections += 1;
+      if (connections > 1) this.counts.reconnects += 1;
       this.logger.info({ url: mqtt.url }, 'hub connected to the broker');
       // Every (re)connect subscribes again: retained status/health come anew and refresh the
       // state; a kept session makes this a no-op for the broker.

@@ -22,6 +22,8 @@ export interface TestHubOptions {
   server?: string[];
   commandTimeoutS?: number;
   retentionDays?: number;
+  /** Serve the hub's Prometheus metrics on this port. */
+  metricsPort?: number;
   now?: () => number;
 }
 
@@ -41,6 +43,9 @@ export async function hubConfigYaml(dir: string, options: TestHubOptions): Promi
     'history:',
     `  file: ${join(dir, 'history.sqlite')}`,
     `  retentionDays: ${options.retentionDays ?? 120}`,
+    ...(options.metricsPort
+      ? ['metrics:', '  enabled: true', `  port: ${options.metricsPort}`]
+      : []),
     'log:',
     '  format: json',
     'users:',
