@@ -1,7 +1,8 @@
 // Crop-and-resize of a BGR frame into a model input: one warpAffine per crop (the crop geometry is
 // the affine map), then HWC/BGR/uint8 → NCHW/RGB/float32 with the model's normalisation.
 import { cv, type Mat } from '../../capture/cv.js';
-import { type Affine, affineRows } from '../geometry/affine.js';
+import { type Affine, affineRows, composeAffine } from '../geometry/affine.js';
+import type { Box } from '../types.js';
 
 /** value = pixel · scale + offset, per channel (RGB order). */
 export interface Normalisation {
@@ -44,7 +45,10 @@ function writeNchw(crop: Mat, target: Float32Array, slot: number, norm: Normalis
   }
 }
 
-/** Warp and write in one go. */
+/**
+ * Warp and write in one go. With `region` (whole pixels inside the frame) the crop sees only that
+ * part of the frame, black around it, as face-api's slice-then-pad crops do.
+ */
 export function warpInto(
   image: Mat,
   frameToInput: Affine,
@@ -52,6 +56,18 @@ export function warpInto(
   target: Float32Array,
   slot: number,
   norm: Normalisation,
+  region?: Box,
 ): void {
-  writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
+  if (!region) {
+    writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
+    return;
+  }
+  const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
+  const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
+  writeNchw(
+    warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx),
+    target,
+    slot,
+    norm,
+  );
 }
