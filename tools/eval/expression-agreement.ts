@@ -8,11 +8,13 @@
  * the detector every detection.intervalFrames), scoring every 10th frame. Each face's expression
  * is computed with every crop and expression-model build below and matched to face-api's face by
  * the overlap of the aligned boxes; a cell is agreement (matched faces of face-api's).
- *   crops: `face-api crop` (the pipeline's: face-api's procedure on the aligned box estimated
+ *   crops: `pipeline crop` (the pipeline's: face-api's procedure on the aligned box estimated
  *   from FaceMesh's points),
  *   `upright crop` (the embedding's crop, which the expression net got before), `68 points + 20 %`
- *   (face-api's alignMinBbox on FaceMesh's 68 points as they are), and two oracles
- *   fed face-api's own boxes from the fixture (`face-api aligned box`, `face-api SSD box`).
+ *   (face-api's alignMinBbox on FaceMesh's 68 points as they are), and oracles fed face-api's own
+ *   boxes from the fixture: `face-api aligned box` (face-api's crop exactly), `face-api aligned
+ *   box ±2 px` (that box moved by each of −2…2 px in x and y, 25 crops per face: how much a
+ *   pixel or two of crop changes the class) and `face-api SSD box` (its crop without landmarks).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,12 +47,21 @@ import type { Box, Observation, TrackHint } from '../../src/pipeline/types.js';
 
 const INPUT_PX = 112;
 const CROPS = [
-  'face-api crop',
+  'pipeline crop',
   'upright crop',
   '68 points + 20 %',
   'face-api aligned box',
+  'face-api aligned box ±2 px',
   'face-api SSD box',
 ] as const;
+/** Crops of face-api's own boxes (from the fixture), not of ours. */
+const ORACLES: ReadonlySet<CropName> = new Set([
+  'face-api aligned box',
+  'face-api aligned box ±2 px',
+  'face-api SSD box',
+]);
+/** The 25 shifts of the jitter row: face-api's own box moved by −2…2 px in x and y. */
+const SHIFTS = [-2, -1, 0, 1, 2].flatMap((dx) => [-2, -1, 0, 1, 2].map((dy) => ({ dx, dy })));
 type CropName = (typeof CROPS)[number];
 
 /** A picture, face-api's faces on it, and our observations of it. */
@@ -60,16 +71,21 @@ interface Scored {
   observations: Observation[];
 }
 
-function cropsFor(name: CropName, s: Scored): { crops: RegionCrop[]; boxes: Box[] } {
+function cropsFor(
+  name: CropName,
+  s: Scored,
+  shift = { dx: 0, dy: 0 },
+): { crops: RegionCrop[]; boxes: Box[] } {
   const { image } = s;
   const whole = (box: Box) =>
     faceApiCrop(box, image.cols, image.rows, INPUT_PX) ?? {
       toInput: { a: 0, b: 0, c: 0, d: 0, tx: 0, ty: 0 },
     };
-  if (name === 'face-api aligned box' || name === 'face-api SSD box') {
+  if (ORACLES.has(name)) {
     const faces = s.reference.faces;
+    const moved = (b: Box) => ({ ...b, x: b.x + shift.dx, y: b.y + shift.dy });
     return {
-      crops: faces.map((f) => whole(name === 'face-api SSD box' ? f.box : f.alignedBox)),
+      crops: faces.map((f) => whole(name === 'face-api SSD box' ? f.box : moved(f.alignedBox))),
       boxes: faces.map((f) => f.alignedBox),
     };
   }
@@ -77,7 +93,7 @@ function cropsFor(name: CropName, s: Scored): { crops: RegionCrop[]; boxes: Box[
   return {
     crops: measured.map((o) => {
       if (name === 'upright crop') return { toInput: faceCrop(o, INPUT_PX) };
-      if (name === 'face-api crop') return expressionCrop(o, image.cols, image.rows, INPUT_PX);
+      if (name === 'pipeline crop') return expressionCrop(o, image.cols, image.rows, INPUT_PX);
       // face-api's alignMinBbox applied to FaceMesh's 68 points as they are.
       const m = boxOfPoints(meshPoints68(o.landmarks as Float32Array), 68);
       return whole({ x: m.x - 0.1 * m.w, y: m.y - 0.1 * m.h, w: 1.2 * m.w, h: 1.2 * m.h });
@@ -153,7 +169,8 @@ async function main(): Promise<void> {
   // The expression net from its int8 and its fp32 file; the one the defaults run is marked.
   const others = floatModels.filter((m) => m !== 'expression');
   const builds = (['int8', 'fp32'] as const).map((precision) => ({
-    label: precision === daemonStore.precisionOf('expression') ? `${precision} (default)` : precision,
+    label:
+      precision === daemonStore.precisionOf('expression') ? `${precision} (default)` : precision,
     describer: new FaceDescriber({
       models: store(precision === 'fp32' ? [...others, 'expression'] : others),
       expressions: true,
@@ -169,17 +186,20 @@ async function main(): Promise<void> {
       const agreement = new ExpressionAgreement();
       let ms = 0;
       let faces = 0;
+      const shifts = name === 'face-api aligned box ±2 px' ? SHIFTS : [{ dx: 0, dy: 0 }];
       for (const s of scored) {
-        const { crops, boxes } = cropsFor(name, s);
-        const t0 = performance.now();
-        const p = await describer.expressionsIn(s.image, crops);
-        ms += performance.now() - t0;
-        faces += crops.length;
-        agreement.add(
-          s.reference.set,
-          s.reference.faces,
-          boxes.map((alignedBox, k) => ({ alignedBox, p: p[k] ?? [] })),
-        );
+        for (const shift of shifts) {
+          const { crops, boxes } = cropsFor(name, s, shift);
+          const t0 = performance.now();
+          const p = await describer.expressionsIn(s.image, crops);
+          ms += performance.now() - t0;
+          faces += crops.length;
+          agreement.add(
+            s.reference.set,
+            s.reference.faces,
+            boxes.map((alignedBox, k) => ({ alignedBox, p: p[k] ?? [] })),
+          );
+        }
       }
       const r = agreement.result();
       const cell = (set: string) => {
