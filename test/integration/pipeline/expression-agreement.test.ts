@@ -12,13 +12,13 @@ import {
   type ExpressionReferenceFile,
 } from '../../../src/bench/expression-agreement.js';
 import { cv, type Mat } from '../../../src/capture/cv.js';
+import { modelNames } from '../../../src/config/formats.js';
+import { sectionDefaults } from '../../../src/config/schema.js';
 import { expressionBox, faceApiCrop } from '../../../src/pipeline/describe/expression-crop.js';
 import { faceCrop } from '../../../src/pipeline/describe/face-crop.js';
 import { FaceDescriber } from '../../../src/pipeline/describe/face-describer.js';
-import type { Observation } from '../../../src/pipeline/types.js';
-import { modelNames } from '../../../src/config/formats.js';
-import { sectionDefaults } from '../../../src/config/schema.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
+import type { Observation } from '../../../src/pipeline/types.js';
 import { SAMPLES_DIR, testPipeline } from './helpers.js';
 
 const reference = JSON.parse(
