@@ -5,7 +5,7 @@
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import { normalised } from '../../trackers/embedding-math.js';
-import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
+import { RAW_0_255, warpInto, warpRegionInto } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { fixedBatch, type ModelSession, type SessionSource } from '../models.js';
 import { expressionCrop, type RegionCrop } from './expression-crop.js';
@@ -100,7 +100,11 @@ export class FaceDescriber {
     const plane = 3 * sizePx * sizePx;
     const input = new Float32Array(batch * plane);
     chunk.forEach((crop, i) => {
-      warpInto(image, crop.toInput, sizePx, input, i, RAW_0_255, crop.region);
+      if (crop.region) {
+        warpRegionInto(image, crop.region, crop.toInput, sizePx, input, i, RAW_0_255);
+      } else {
+        warpInto(image, crop.toInput, sizePx, input, i, RAW_0_255);
+      }
     });
     const out = await session.run({
       [session.inputNames[0] ?? 'input']: new ort.Tensor('float32', input, [

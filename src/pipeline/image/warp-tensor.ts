@@ -14,6 +14,31 @@ export const RAW_0_255: Normalisation = { scale: 1, offset: 0 };
 export const UNIT_0_1: Normalisation = { scale: 1 / 255, offset: 0 };
 export const SIGNED_1: Normalisation = { scale: 1 / 127.5, offset: -1 };
 
+/**
+ * warpInto for a crop that sees only `region` of the frame (whole pixels inside it), black around
+ * it, as face-api's slice-then-pad crops do. `frameToInput` maps frame pixels.
+ */
+export function warpRegionInto(
+  image: Mat,
+  region: Box,
+  frameToInput: Affine,
+  sizePx: number,
+  target: Float32Array,
+  slot: number,
+  norm: Normalisation,
+): void {
+  const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
+  const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
+  const crop = warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx);
+  try {
+    writeNchw(crop, target, slot, norm);
+  } finally {
+    // Freed now rather than whenever V8 collects the small wrappers.
+    crop.release();
+    part.release();
+  }
+}
+
 /** Warp `image` by `frameToInput` into a `widthPx`×`heightPx` BGR Mat (black outside the frame). */
 function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: number): Mat {
   const m = new cv.Mat(affineRows(frameToInput), cv.CV_64F);
@@ -45,10 +70,7 @@ function writeNchw(crop: Mat, target: Float32Array, slot: number, norm: Normalis
   }
 }
 
-/**
- * Warp and write in one go. With `region` (whole pixels inside the frame) the crop sees only that
- * part of the frame, black around it, as face-api's slice-then-pad crops do.
- */
+/** Warp and write in one go. */
 export function warpInto(
   image: Mat,
   frameToInput: Affine,
@@ -56,18 +78,6 @@ export function warpInto(
   target: Float32Array,
   slot: number,
   norm: Normalisation,
-  region?: Box,
 ): void {
-  if (!region) {
-    writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
-    return;
-  }
-  const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
-  const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
-  writeNchw(
-    warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx),
-    target,
-    slot,
-    norm,
-  );
+  writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
 }
