@@ -1,6 +1,6 @@
 // The dashboard: rooms overview (#/) and one room (#/room/NAME), live over Server-Sent Events.
 import { getJson, loadSession, logout, toLogin } from './api.js';
-import { el } from './dom.js';
+import { count, el } from './dom.js';
 import { RoomView } from './room-view.js';
 import { SettingsView } from './settings-view.js';
 
@@ -33,7 +33,7 @@ class Overview {
         el(
           'span',
           {},
-          `${room.students} students · ${room.tired} tired · ${room.lookingAround} looking around`,
+          `${count(room.students, 'student')} · ${room.tired} tired · ${room.lookingAround} looking around`,
         ),
         el('span', { class: 'muted' }, cameras),
       );

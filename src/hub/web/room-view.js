@@ -3,7 +3,7 @@
 // event stream; everything else is refetched (at most every 300 ms) when an event concerns it.
 import { getJson, postJson } from './api.js';
 import { AttentionChart } from './attention-chart.js';
-import { el } from './dom.js';
+import { count, el } from './dom.js';
 
 const REFRESH_MS = 300;
 
@@ -53,7 +53,7 @@ export class RoomView {
         'div',
         {},
         latest
-          ? `${latest.faces} faces · ${latest.tired} tired · ${latest.lookingAround} looking around`
+          ? `${count(latest.faces, 'face')} · ${latest.tired} tired · ${latest.lookingAround} looking around`
           : 'no class summary yet',
       ),
     );
