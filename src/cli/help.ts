@@ -152,7 +152,8 @@ The hub subscribes to the school broker (mqtt.baseTopic, default classpulse/<roo
 keeps every room's live state and a SQLite history (history.retentionDays), and serves the
 teachers' dashboard on server.host:server.port (127.0.0.1:8080; HTTPS with server.tlsCert and
 server.tlsKey). Users, roles (teacher: listed rooms; admin: every room) and scrypt password hashes
-are in the config's users section (config/hub.example.yaml, docs/hub.md).
+are in the config's users section (config/hub.example.yaml, docs/hub.md). Several hubs with the
+same mqtt.sharedGroup (MQTT 5) each show every room and split the history writes between them.
 
 passwd reads the password without echo on a terminal (asked twice) or as the first line of
 stdin, and prints the user's YAML entry; with --config FILE it writes the hash into FILE (a new

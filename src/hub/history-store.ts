@@ -1,5 +1,6 @@
 // History in SQLite (better-sqlite3): every class summary and alert the hub accepted, for lesson
-// reports. A message QoS1 delivered twice is stored once (device + seq is unique). Rows older than
+// reports. A message QoS1 delivered twice is stored once (device + seq is unique), also when two
+// hubs share the file and the broker hands a message again to the other after one died. Rows older than
 // the retention are deleted on start and every hour after.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,6 +9,8 @@ import type { HubMessage } from './hub-message.js';
 import type { AlertView, AttentionPoint } from './room-store.js';
 
 const DAY_MS = 86_400_000;
+/** better-sqlite3's own default, stated: how long a write waits for another hub's lock. */
+const BUSY_TIMEOUT_MS = 5000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS class_summaries (
@@ -39,8 +42,12 @@ export class HistoryStore {
 
   constructor(options: HistoryStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    // WAL: reports read while the ingest writes; NORMAL sync loses at most the last moments.
+    // Several hubs on one machine may share this file (mqtt.sharedGroup): each insert is its own
+    // short transaction, and a writer that finds the other one's lock waits for it (busy timeout)
+    // instead of failing; the hourly prune is the longest writer.
+    this.db = new Database(options.file, { timeout: BUSY_TIMEOUT_MS });
+    // WAL: reports read while the ingest writes, and readers never block the other hub's
+    // writer; NORMAL sync loses at most the last moments.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);

@@ -31,6 +31,18 @@ export function loadHubConfig(file: string): HubConfig {
     issues.push({ path: 'server.tlsKey', problem: 'required when server.tlsCert is set' });
   if (getPath(merged, 'server.tlsKey') !== '' && getPath(merged, 'server.tlsCert') === '')
     issues.push({ path: 'server.tlsCert', problem: 'required when server.tlsKey is set' });
+  const group = getPath(merged, 'mqtt.sharedGroup');
+  if (group !== '' && getPath(merged, 'mqtt.protocolVersion') !== 5) {
+    const source = sources.get('mqtt.sharedGroup');
+    issues.push({
+      path: 'mqtt.sharedGroup',
+      problem:
+        'shared subscriptions need mqtt.protocolVersion 5 (an MQTT 5 broker such as mosquitto 2; ' +
+        'the embedded demo broker speaks 3.1.1 only): set protocolVersion 5 or leave sharedGroup empty',
+      value: group,
+      ...(source ? { source } : {}),
+    });
+  }
   const settled = issues.length === 0;
   for (const key of ['server.tlsCert', 'server.tlsKey'] as const) {
     const path = getPath(merged, key) as string;

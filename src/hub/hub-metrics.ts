@@ -32,9 +32,14 @@ export function registerHubMetrics(metrics: MetricSet, sources: HubMetricSources
     help: 'Of the refused messages, those that looked like an image, an embedding or binary data.',
     read: () => sources.ingest().refusedPrivacy,
   });
+  metrics.counter({
+    name: 'classpulse_hub_history_messages_total',
+    help: 'Class summaries and alerts this hub took for the history: all of them, or its share with mqtt.sharedGroup.',
+    read: () => sources.ingest().forHistory,
+  });
   metrics.gauge({
     name: 'classpulse_hub_mqtt_connected',
-    help: '1 while the hub is connected to the broker, else 0.',
+    help: '1 while the hub is connected to the broker (both connections with mqtt.sharedGroup), else 0.',
     read: () => (sources.ingest().connected ? 1 : 0),
   });
   metrics.counter({

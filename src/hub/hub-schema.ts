@@ -51,11 +51,22 @@ export const hubSchema = {
       5,
       'MQTT 3.1.1 (4, e.g. the embedded demo broker) or MQTT 5 (5).',
     ),
+    sharedGroup: leaf(
+      slug(true),
+      '',
+      'Several hubs: the same group name on each splits the storing of class summaries and ' +
+        'alerts between them through an MQTT 5 shared subscription ($share/<group>/…); every ' +
+        'hub still shows every room live. Needs protocolVersion 5, a distinct clientId per hub ' +
+        'and one history.file they all share (docs/hub.md, "Several hubs"). Empty: one hub ' +
+        'stores everything.',
+    ),
     keepaliveS: schema.mqtt.keepaliveS,
     sessionExpiryS: leaf(
       intIn(0, 604_800),
       3600,
-      'MQTT 5 session expiry: class summaries and alerts sent while the hub restarts wait this long.',
+      'MQTT 5 session expiry: class summaries and alerts sent while the hub restarts wait this ' +
+        'long (with sharedGroup, only for the live view: the shared history subscription keeps ' +
+        'no session, so another hub takes over).',
     ),
     reconnectMinMs: schema.mqtt.reconnectMinMs,
     commandTimeoutS: leaf(

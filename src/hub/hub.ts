@@ -13,7 +13,7 @@ import type { HubMessage } from './hub-message.js';
 import { registerHubMetrics } from './hub-metrics.js';
 import { type HubConfig, hubSchema } from './hub-schema.js';
 import { buildHubServer } from './hub-server.js';
-import { MqttIngest } from './mqtt-ingest.js';
+import { type MessageUse, MqttIngest } from './mqtt-ingest.js';
 import { RoomStore } from './room-store.js';
 import { SessionStore } from './session-store.js';
 
@@ -51,7 +51,7 @@ export class Hub {
     this.ingest = new MqttIngest({
       mqtt: config.mqtt,
       logger: logger.child({ module: 'ingest' }),
-      onMessage: (message) => this.accept(message),
+      onMessage: (message, use) => this.accept(message, use),
       now: this.now,
     });
     this.desk = new CommandDesk({
@@ -140,13 +140,16 @@ export class Hub {
     this.metricsUrl = await this.metricsServer.start();
   }
 
-  private accept(message: HubMessage): void {
+  private accept(message: HubMessage, use: MessageUse): void {
     // Live first: a history write that fails (disk full) is logged by the ingest and must not
-    // keep the dashboards or a waiting command from seeing the message.
-    this.store.apply(message);
-    this.events.publish(message);
-    this.desk.onReply(message);
-    this.history.record(message);
+    // keep the dashboards or a waiting command from seeing the message. With a sharedGroup the
+    // two uses arrive as two copies on two connections (src/hub/mqtt-ingest.ts).
+    if (use.live) {
+      this.store.apply(message);
+      this.events.publish(message);
+      this.desk.onReply(message);
+    }
+    if (use.history) this.history.record(message);
   }
 
   private prune(): void {

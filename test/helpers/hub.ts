@@ -24,6 +24,12 @@ export interface TestHubOptions {
   retentionDays?: number;
   /** Serve the hub's Prometheus metrics on this port. */
   metricsPort?: number;
+  /** mqtt.sharedGroup (several hubs sharing the history). */
+  sharedGroup?: string;
+  /** history.file; default history.sqlite in the hub's own temp dir. */
+  historyFile?: string;
+  /** Broker credentials; default anonymous. */
+  credentials?: { username: string; password: string };
   now?: () => number;
 }
 
@@ -36,12 +42,14 @@ export async function hubConfigYaml(dir: string, options: TestHubOptions): Promi
     ...(options.server ?? []).map((l) => `  ${l}`),
     'mqtt:',
     `  url: ${options.brokerUrl}`,
-    "  username: ''",
+    `  username: '${options.credentials?.username ?? ''}'`,
+    ...(options.credentials ? [`  password: '${options.credentials.password}'`] : []),
     `  clientId: hub-${Math.random().toString(36).slice(2, 10)}`,
     `  protocolVersion: ${options.protocolVersion ?? 5}`,
     `  commandTimeoutS: ${options.commandTimeoutS ?? 20}`,
+    ...(options.sharedGroup ? [`  sharedGroup: ${options.sharedGroup}`] : []),
     'history:',
-    `  file: ${join(dir, 'history.sqlite')}`,
+    `  file: ${options.historyFile ?? join(dir, 'history.sqlite')}`,
     `  retentionDays: ${options.retentionDays ?? 120}`,
     ...(options.metricsPort
       ? ['metrics:', '  enabled: true', `  port: ${options.metricsPort}`]

@@ -82,4 +82,19 @@ describe('classpulse hub (CLI)', () => {
     const usage = await runCli(['hub', 'frobnicate'], cleanEnv());
     expect(usage.code).toBe(64);
   });
+
+  it('refuses a shared group on MQTT 3.1.1 with exit 78, naming the key and its line', async () => {
+    const file = join(state.dir, 'shared-v4.yaml');
+    writeFileSync(file, 'mqtt:\n  protocolVersion: 4\n  sharedGroup: school-hubs\n');
+    for (const args of [
+      ['hub', 'check', file],
+      ['hub', '--config', file],
+    ]) {
+      const result = await runCli(args, cleanEnv());
+      expect(result.code).toBe(78);
+      expect(result.stderr).toMatch(
+        /mqtt\.sharedGroup: shared subscriptions need mqtt\.protocolVersion 5 .*shared-v4\.yaml:3/,
+      );
+    }
+  });
 });

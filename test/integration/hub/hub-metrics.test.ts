@@ -51,6 +51,8 @@ describe('hub metrics', () => {
     const after = await scrape();
     expect(sample(after, 'classpulse_hub_messages_total{result="accepted"}')).toBe(accepted + 2);
     expect(sample(after, 'classpulse_hub_messages_total{result="refused"}')).toBe(1);
+    // One hub without a shared group stores every class summary.
+    expect(sample(after, 'classpulse_hub_history_messages_total')).toBe(1);
     expect(sample(after, 'classpulse_hub_rooms')).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'classpulse_hub_sse_streams')).toBe(0);
     // Node's process metrics come with it (event-loop delay, memory).

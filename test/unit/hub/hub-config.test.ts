@@ -76,4 +76,17 @@ describe('hub config', () => {
       expect.stringMatching(/^server\.tlsKey: server\.tlsKey: cannot read/),
     ]);
   });
+
+  it('refuses a shared group without MQTT 5, and takes one with it', () => {
+    expect(issuesOf('mqtt:\n  protocolVersion: 4\n  sharedGroup: school-hubs\n')).toEqual([
+      expect.stringMatching(
+        /^mqtt\.sharedGroup: shared subscriptions need mqtt\.protocolVersion 5/,
+      ),
+    ]);
+    expect(issuesOf('mqtt:\n  sharedGroup: school/hubs\n')).toEqual([
+      'mqtt.sharedGroup: invalid value',
+    ]);
+    expect(issuesOf('mqtt:\n  protocolVersion: 5\n  sharedGroup: school-hubs\n')).toEqual([]);
+    expect(loadHubConfig(EXAMPLE).mqtt.sharedGroup).toBe('');
+  });
 });
