@@ -11,11 +11,11 @@ import {
 /**
  * Face width (px, landmark box) below which analyze calls the expression unreliable. The daemon has
  * no such cut-off. Measured with tools/eval/expression-sizes.ts (face-api demo photos, every face
- * shrunk to a set width, compared with the same face at full size; docs/analyze.md): from 64 px on,
- * the probabilities move no more than at 128 px (mean total variation ≤ 0.13); at 48-56 px 0.14-0.16,
- * at 32-40 px 0.19-0.20, at 24 px 0.25.
+ * shrunk to a set width, compared with the same face at full size; docs/analyze.md): from 48 px on,
+ * the probabilities move no more than at 96 px (mean total variation 0.08-0.12); at 40 px 0.125, at
+ * 32 px 0.20, at 24 px 0.28 (face-api's own expression crop; the upright crop before it needed 64).
  */
-export const EXPRESSION_MIN_FACE_PX = 64;
+export const EXPRESSION_MIN_FACE_PX = 48;
 
 /** The limits a face is judged against (from the config, and the constant above). */
 export interface SizeLimits {
