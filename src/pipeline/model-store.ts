@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { sessionOptions } from './models.js';
 
 export type ModelPrecision = 'int8' | 'fp32';
 export type ModelRole = 'detector' | 'landmarks' | 'iris' | 'embedding' | 'expression';
@@ -147,12 +148,7 @@ export class ModelStore {
   private async open(name: string): Promise<ort.InferenceSession> {
     const bytes = this.verifiedBytes(name);
     // Sessions get the verified bytes, never the path: the file cannot change between check and load.
-    return ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: this.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    return ort.InferenceSession.create(bytes, sessionOptions(name, this.threads));
   }
 
   private manifestPath(): string {

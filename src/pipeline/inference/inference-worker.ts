@@ -5,16 +5,13 @@
 import { workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { sessionOptions } from '../models.js';
 import type { RunTask, TensorData, WorkerModels, WorkerReply } from './protocol.js';
 
 const { models, threads } = workerData as WorkerModels;
 
-async function open(bytes: Uint8Array): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-  });
+async function open(name: string, bytes: Uint8Array): Promise<ort.InferenceSession> {
+  const session = await ort.InferenceSession.create(bytes, sessionOptions(name, threads));
   // Warm-up: one run on zeros, batch 1 where the batch is free.
   const feeds: Record<string, ort.Tensor> = {};
   for (const meta of session.inputMetadata) {
@@ -28,7 +25,7 @@ async function open(bytes: Uint8Array): Promise<ort.InferenceSession> {
 }
 
 const sessions = new Map<string, ort.InferenceSession>();
-for (const model of models) sessions.set(model.name, await open(model.bytes));
+for (const model of models) sessions.set(model.name, await open(model.name, model.bytes));
 
 export default async function run(task: RunTask): Promise<WorkerReply> {
   const session = sessions.get(task.model);
