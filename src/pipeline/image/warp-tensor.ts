@@ -29,12 +29,14 @@ export function warpRegionInto(
 ): void {
   const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
   const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
-  const crop = warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx);
   try {
-    writeNchw(crop, target, slot, norm);
+    writeNchw(
+      warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx),
+      target,
+      slot,
+      norm,
+    );
   } finally {
-    // Freed now rather than whenever V8 collects the small wrappers.
-    crop.release();
     part.release();
   }
 }
@@ -56,12 +58,14 @@ function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: n
 }
 
 /**
- * Write a BGR 8-bit crop as RGB planes into `target` at batch slot `slot` (NCHW). The target is
- * shared across a batch so faces go to the model in one call.
+ * Write a BGR 8-bit crop as RGB planes into `target` at batch slot `slot` (NCHW), then free the
+ * crop (now rather than whenever V8 collects its small wrapper: it does not see OpenCV's memory).
+ * The target is shared across a batch so faces go to the model in one call.
  */
 function writeNchw(crop: Mat, target: Float32Array, slot: number, norm: Normalisation): void {
   const plane = crop.rows * crop.cols;
   const data = crop.getData();
+  crop.release();
   const base = slot * 3 * plane;
   const { scale, offset } = norm;
   for (let p = 0; p < plane; p++) {
@@ -83,11 +87,5 @@ export function warpInto(
   slot: number,
   norm: Normalisation,
 ): void {
-  const crop = warpCrop(image, frameToInput, sizePx, sizePx);
-  try {
-    writeNchw(crop, target, slot, norm);
-  } finally {
-    // Freed now rather than whenever V8 collects the small wrapper (it does not see OpenCV's memory).
-    crop.release();
-  }
+  writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
 }
