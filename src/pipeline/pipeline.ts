@@ -7,8 +7,8 @@ import { cv } from '../capture/cv.js';
 import type { Frame } from '../capture/frame.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import type { FaceRef } from './describe/face-crop.js';
 import { FaceDescriber } from './describe/face-describer.js';
+import { DetectionSchedule } from './detect/detection-schedule.js';
 import { FaceDetector } from './detect/face-detector.js';
 import { iou } from './detect/nms.js';
 import {
@@ -118,19 +118,17 @@ export class Pipeline {
   private readonly describer: FaceDescriber;
   private readonly logger: Logger;
   private remembered: RememberedFace[] = [];
-  private framesSinceDetection = Number.POSITIVE_INFINITY;
   private trackLost = false;
-  private detectionIntervalScale = 1;
-  /** The detection running in the lane, and what it found once it is done. */
-  private pending:
-    | { done: false }
-    | { done: true; detections: Detection[] }
-    | { done: true; error: unknown }
-    | undefined;
+  private readonly schedule: DetectionSchedule;
 
   constructor(private readonly options: PipelineOptions) {
     this.logger = options.logger.child({ module: 'pipeline' });
     this.detector = new FaceDetector({ detection: options.detection, models: options.models });
+    this.schedule = new DetectionSchedule({
+      detector: this.detector,
+      intervalFrames: options.detection.intervalFrames,
+      lane: options.detectorLane ?? false,
+    });
     this.landmarker = new FaceLandmarker({
       models: options.models,
       minFaceScore: options.minFaceScore ?? MIN_FACE_SCORE,
@@ -174,7 +172,7 @@ export class Pipeline {
     });
 
     const detectStarted = performance.now();
-    const detections = await this.detections(frame, hints);
+    const detections = await this.schedule.next(frame, hints.length, this.trackLost);
     const detected = detections !== undefined;
     if (detections) {
       const { byTracked, fresh } = matchDetections(
@@ -202,7 +200,7 @@ export class Pipeline {
       }
     }
     // Cutting windows for a detection started in the lane counts too; a frame without one is 0.
-    if (detected || this.framesSinceDetection === 0) {
+    if (detected || this.schedule.startedThisFrame) {
       timingsMs.detect = performance.now() - detectStarted;
     }
 
@@ -295,7 +293,12 @@ export class Pipeline {
     this.remembered = remembered;
     timingsMs.geometry = performance.now() - t0;
 
-    await this.describe(frame, observations, wantEmbedding, wantExpression, timingsMs);
+    const described = await this.describer.describe(frame.image, observations, {
+      embed: wantEmbedding,
+      express: wantExpression,
+    });
+    timingsMs.reid = described.embedMs;
+    timingsMs.expression = described.expressionMs;
     timingsMs.total = performance.now() - start;
     return { observations, detected, timingsMs };
   }
@@ -313,79 +316,7 @@ export class Pipeline {
    * (a lost track or no tracks still trigger it at once).
    */
   setDetectionIntervalScale(scale: number): void {
-    if (!(scale >= 1)) throw new Error(`detection interval scale must be >= 1, got ${scale}`);
-    this.detectionIntervalScale = scale;
-  }
-
-  /**
-   * This frame's detections, or undefined when none join it: awaited when due (inline, or with
-   * nothing tracked yet), else started in the lane and joined on a later frame.
-   */
-  private async detections(frame: Frame, hints: TrackHint[]): Promise<Detection[] | undefined> {
-    const pending = this.pending;
-    if (pending?.done) {
-      this.pending = undefined;
-      if ('error' in pending) throw pending.error;
-      return pending.detections;
-    }
-    if (pending || !this.shouldDetect(hints)) {
-      this.framesSinceDetection += 1;
-      return undefined;
-    }
-    this.framesSinceDetection = 0;
-    if (!this.options.detectorLane || hints.length === 0) return this.detector.detect(frame.image);
-    // Windows are cut in turn while this frame goes on and is released: the lane cuts from a copy.
-    const image = frame.image.copy();
-    const running = this.detector.detect(image).finally(() => image.release());
-    this.pending = { done: false };
-    running.then(
-      (detections) => {
-        this.pending = { done: true, detections };
-      },
-      (error: unknown) => {
-        this.pending = { done: true, error };
-      },
-    );
-    return undefined;
-  }
-
-  private shouldDetect(hints: TrackHint[]): boolean {
-    const interval = Math.round(
-      this.options.detection.intervalFrames * this.detectionIntervalScale,
-    );
-    return hints.length === 0 || this.trackLost || this.framesSinceDetection + 1 >= interval;
-  }
-
-  private async describe(
-    frame: Frame,
-    observations: Observation[],
-    wantEmbedding: number[],
-    wantExpression: number[],
-    timingsMs: Record<PipelineStage, number>,
-  ): Promise<void> {
-    const faceOf = (i: number): FaceRef => {
-      const o = observations[i];
-      if (!o) throw new Error(`no observation ${i}`);
-      return o.landmarks ? { box: o.box, landmarks: o.landmarks } : { box: o.box };
-    };
-    let t0 = performance.now();
-    const embeddings = await this.describer.embed(frame.image, wantEmbedding.map(faceOf));
-    wantEmbedding.forEach((index, k) => {
-      const observation = observations[index];
-      const embedding = embeddings[k];
-      if (observation && embedding) observation.embedding = embedding;
-    });
-    timingsMs.reid = performance.now() - t0;
-    t0 = performance.now();
-    if (wantExpression.length > 0) {
-      const scores = await this.describer.expressions(frame.image, wantExpression.map(faceOf));
-      wantExpression.forEach((index, k) => {
-        const observation = observations[index];
-        const expression = scores[k];
-        if (observation && expression) observation.expression = expression;
-      });
-    }
-    timingsMs.expression = performance.now() - t0;
+    this.schedule.setIntervalScale(scale);
   }
 }
 

@@ -8,6 +8,7 @@ import { normalised } from '../../trackers/embedding-math.js';
 import { RAW_0_255, warpInto, warpRegionInto } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { fixedBatch, type ModelSession, type SessionSource } from '../models.js';
+import type { Observation } from '../types.js';
 import { expressionCrop, type RegionCrop } from './expression-crop.js';
 import { type FaceRef, faceCrop } from './face-crop.js';
 
@@ -43,6 +44,40 @@ export class FaceDescriber {
     const face = { box: { x: 0, y: 0, w: image.cols, h: image.rows }, landmarks: points };
     await this.embed(image, [face]);
     if (this.expression) await this.expressions(image, [face]);
+  }
+
+  /**
+   * Embeddings and expressions for the observations at the given indices, written into them.
+   * Returns each step's wall time (the pipeline's `reid` and `expression` stages).
+   */
+  async describe(
+    image: Mat,
+    observations: Observation[],
+    wanted: { embed: number[]; express: number[] },
+  ): Promise<{ embedMs: number; expressionMs: number }> {
+    const faceOf = (i: number): FaceRef => {
+      const o = observations[i];
+      if (!o) throw new Error(`no observation ${i}`);
+      return o.landmarks ? { box: o.box, landmarks: o.landmarks } : { box: o.box };
+    };
+    let t0 = performance.now();
+    const embeddings = await this.embed(image, wanted.embed.map(faceOf));
+    wanted.embed.forEach((index, k) => {
+      const observation = observations[index];
+      const embedding = embeddings[k];
+      if (observation && embedding) observation.embedding = embedding;
+    });
+    const embedMs = performance.now() - t0;
+    t0 = performance.now();
+    if (wanted.express.length > 0) {
+      const scores = await this.expressions(image, wanted.express.map(faceOf));
+      wanted.express.forEach((index, k) => {
+        const observation = observations[index];
+        const expression = scores[k];
+        if (observation && expression) observation.expression = expression;
+      });
+    }
+    return { embedMs, expressionMs: performance.now() - t0 };
   }
 
   /** 128-D, L2-normalised embedding per face (frame pixels). */
