@@ -140,7 +140,22 @@ export class MqttIngest {
   async stop(): Promise<void> {
     const clients = this.clients;
     this.clients = [];
-    await Promise.all(clients.map((client) => client.endAsync()));
+    const links = this.links();
+    await Promise.all(
+      clients.map(async (client, i) => {
+        const link = links[i];
+        // A member of a shared group leaves it before closing: after the UNSUBACK the broker hands
+        // its share to the other hubs, and what it had already sent here has arrived before the
+        // UNSUBACK (one ordered stream) and been stored. Closing without it lost the messages in
+        // flight (mosquitto does not pass them on to another member).
+        if (link?.name === 'history' && client.connected) {
+          await client.unsubscribeAsync(link.filters).catch((error: unknown) => {
+            this.logger.warn({ err: error }, 'hub could not leave the shared group before closing');
+          });
+        }
+        await client.endAsync();
+      }),
+    );
   }
 
   private open(link: IngestLink, onFirstSubscribe: () => void): MqttClient {
