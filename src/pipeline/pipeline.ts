@@ -93,9 +93,10 @@ interface Job {
   detection?: Detection;
   /** Remembered as detector-only (FaceMesh saw nothing there before). */
   detectorOnly: boolean;
-  /** The face was measured last frame (remembered): losing it now is news. */
-  followed: boolean;
-  /** What was remembered of it (its region and last FaceMesh reading). */
+  /**
+   * What was remembered of it from last frame (its region and last FaceMesh reading); a face
+   * remembered is one we were following, so losing it now is news.
+   */
   recalled?: RememberedFace;
   /** A detection moved its region this frame: FaceMesh must run. */
   moved?: boolean;
@@ -166,7 +167,6 @@ export class Pipeline {
         // A hint box is a landmark box (it came from our observations): frame it like one.
         region: face?.region ?? regionFromBox(hint.box, LANDMARK_REGION_SCALE),
         detectorOnly: face?.detectorOnly ?? false,
-        followed: face !== undefined,
         ...(face ? { recalled: face } : {}),
       };
     });
@@ -195,7 +195,6 @@ export class Pipeline {
           region: regionForDetection(detection, this.options.detection.model),
           detection,
           detectorOnly: false,
-          followed: false,
         });
       }
     }
@@ -283,7 +282,7 @@ export class Pipeline {
           region: job.region,
           detectorOnly: true,
         });
-      } else if (job.hint && job.followed) {
+      } else if (job.hint && job.recalled) {
         // Re-detect at once when a face we were following disappears. A hinted track that was
         // already missing (e.g. a duplicate of a face another track holds) must not force the
         // detector on every frame for as long as the tracker keeps it.

@@ -33,8 +33,6 @@ export interface MeshReading {
 
 export interface FaceLandmarks {
   region: FaceRegion;
-  /** FaceMesh's face-presence probability for this region (the reused reading's, when reused). */
-  faceScore: number;
   /** 478 points (468 mesh + 2×5 iris), xyz interleaved, frame pixels; eyes refined by the iris model. */
   points: Float32Array;
   /**
@@ -42,7 +40,10 @@ export interface FaceLandmarks {
    * measurements): FaceMesh's own eye contours, iris points at the eye-corner midpoints.
    */
   eyesRefined: boolean;
-  /** The FaceMesh reading these points come from (this frame's, or the reused one). */
+  /**
+   * The FaceMesh reading these points come from (this frame's, or the reused one), with its
+   * face-presence probability.
+   */
   mesh: MeshReading;
   /** FaceMesh did not run for this face this frame: `mesh` is an earlier frame's. */
   meshReused: boolean;
@@ -152,7 +153,6 @@ export class FaceLandmarker {
       mapPointsXyz(invertAffine(mesh.toCrop), points);
       faces[i] = {
         region: job.region,
-        faceScore: mesh.faceScore,
         points,
         eyesRefined: false,
         mesh,
@@ -205,7 +205,6 @@ export class FaceLandmarker {
         mapPointsXyz(invertAffine(b.mesh.toCrop), points);
         faces[i] = {
           region: job.region,
-          faceScore: b.mesh.faceScore,
           points,
           eyesRefined: true,
           mesh: b.mesh,
