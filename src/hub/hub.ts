@@ -37,6 +37,8 @@ export class Hub {
   private app: FastifyInstance | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private metricsServer: MetricsServer | undefined;
+  /** The metrics endpoint's URL, when metrics.enabled. */
+  metricsUrl: string | undefined;
 
   constructor(options: HubOptions) {
     const { config, logger } = options;
@@ -96,9 +98,6 @@ export class Hub {
     if (!this.app) throw new Error('the hub is not started');
     return this.app;
   }
-
-  /** The metrics endpoint's URL, when metrics.enabled. */
-  metricsUrl: string | undefined;
 
   async stop(): Promise<void> {
     clearInterval(this.pruneTimer);

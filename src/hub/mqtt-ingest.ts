@@ -61,7 +61,8 @@ export class MqttIngest {
   private readonly checker: MessageChecker;
   private readonly logger: Logger;
   private readonly now: () => number;
-  private clients: MqttClient[] = [];
+  /** Each open connection with the link it was opened for (links() order: main first). */
+  private connections: Array<{ link: IngestLink; client: MqttClient }> = [];
   private readonly counts = {
     accepted: 0,
     refused: 0,
@@ -116,39 +117,39 @@ export class MqttIngest {
   start(): void {
     const links = this.links();
     let pending = links.length;
-    this.clients = links.map((link) =>
-      this.open(link, () => {
+    this.connections = links.map((link) => ({
+      link,
+      client: this.open(link, () => {
         pending -= 1;
         if (pending === 0) this.markSubscribed();
       }),
-    );
+    }));
   }
 
   get stats(): IngestStats {
-    const connected = this.clients.length > 0 && this.clients.every((c) => c.connected);
+    const open = this.connections;
+    const connected = open.length > 0 && open.every(({ client }) => client.connected);
     return { connected, ...this.counts };
   }
 
   /** Publishes a command request to a box: `<base>/<room>/<device>/cmd/<name>`, QoS1. */
   async publishCommand(room: string, device: string, name: string, body: object): Promise<void> {
-    const client = this.clients[0];
+    const client = this.connections[0]?.client;
     if (!client?.connected) throw new Error('the hub is not connected to the broker');
     const topic = `${this.options.mqtt.baseTopic}/${room}/${device}/cmd/${name}`;
     await client.publishAsync(topic, JSON.stringify(body), { qos: 1 });
   }
 
   async stop(): Promise<void> {
-    const clients = this.clients;
-    this.clients = [];
-    const links = this.links();
+    const open = this.connections;
+    this.connections = [];
     await Promise.all(
-      clients.map(async (client, i) => {
-        const link = links[i];
+      open.map(async ({ link, client }) => {
         // A member of a shared group leaves it before closing: after the UNSUBACK the broker hands
         // its share to the other hubs, and what it had already sent here has arrived before the
         // UNSUBACK (one ordered stream) and been stored. Closing without it lost the messages in
         // flight (mosquitto does not pass them on to another member).
-        if (link?.name === 'history' && client.connected) {
+        if (link.name === 'history' && client.connected) {
           await client.unsubscribeAsync(link.filters).catch((error: unknown) => {
             this.logger.warn({ err: error }, 'hub could not leave the shared group before closing');
           });
