@@ -1,6 +1,6 @@
-// npx tsx tools/bench/classroom-clip.ts [--faces 30] [--seconds 20] [--out .cache/classroom-30.avi]
+// npx tsx tools/bench/classroom-clip.ts [--faces 30] [--seconds 20] [--fps 10] [--out .cache/classroom-30.avi]
 // Writes the bench's synthetic classroom (real face crops from the face-api samples, swaying by a
-// pixel or two) as a 1280×720 MJPG video at 10 fps, for a daemon-level soak at classroom scale:
+// pixel or two) as a 1280×720 MJPG video (10 fps unless --fps), for a daemon-level soak at classroom scale:
 //   npm run soak -- --minutes 30 --clip .cache/classroom-30.avi --size 1280x720
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,18 +19,21 @@ import { FaceDetector } from '../../src/pipeline/detect/face-detector.js';
 import { Fp32Directory } from '../../src/pipeline/models.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const FPS = 10;
 const { values } = parseArgs({
   options: {
     faces: { type: 'string', default: '30' },
     seconds: { type: 'string', default: '20' },
+    fps: { type: 'string', default: '10' },
     out: { type: 'string', default: '.cache/classroom-30.avi' },
   },
 });
 const faces = Number(values.faces);
+const FPS = Number(values.fps);
 const frames = Math.round(Number(values.seconds) * FPS);
-if (!(faces >= 1) || !(frames >= 1)) {
-  process.stderr.write('usage: classroom-clip.ts [--faces N] [--seconds S] [--out FILE]\n');
+if (!(faces >= 1) || !(frames >= 1) || !(FPS > 0)) {
+  process.stderr.write(
+    'usage: classroom-clip.ts [--faces N] [--seconds S] [--fps F] [--out FILE]\n',
+  );
   process.exit(64);
 }
 // The bench's crops: faces the fp32 SSD finds in the face-api samples.
