@@ -42,6 +42,9 @@ export interface MediaInfo {
   frameCount: number;
 }
 
+/** Frames whose intervals offeredIntervalMs takes the median of (about 1–2 s of frames). */
+const OFFERED_WINDOW = 16;
+
 /** Thrown when a file source does not exist or cannot be decoded at all. */
 export class SourceUnavailableError extends Error {}
 
@@ -54,6 +57,8 @@ export class FrameSource {
   private mediaInfo: MediaInfo = { nativeFps: 0, frameCount: 0 };
   /** Media/monotonic time from which the next frame fits the fps budget. */
   private readonly due = { nextMs: 0 };
+  /** Times of the last frames the budget admitted (offeredIntervalMs), oldest first. */
+  private readonly offeredAtMs: number[] = [];
   private readonly counters: FrameSourceStats = {
     state: 'stopped',
     delivered: 0,
@@ -73,6 +78,20 @@ export class FrameSource {
 
   stats(): FrameSourceStats {
     return { ...this.counters };
+  }
+
+  /**
+   * The median interval between the last frames the source offered (after the fps budget, before
+   * the consumer took or missed them): 1000 / camera.fps on a source that keeps up, longer on a
+   * camera that delivers fewer frames (low light) or a file recorded at a lower rate. Adaptation
+   * judges a frame's time against it: a 10 fps source leaves each frame 100 ms, not 67.
+   */
+  offeredIntervalMs(): number {
+    const times = this.offeredAtMs;
+    const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
+    gaps.sort((a, b) => a - b);
+    const median = gaps[Math.floor(gaps.length / 2)];
+    return Math.max(this.budgetMs, median ?? 0);
   }
 
   /** The open file's frame rate and length (`analyze` sizes its progress bar by it). */
@@ -139,13 +158,16 @@ export class FrameSource {
 
   /** Budget gate on the frame's own time: true when this frame may be used. */
   private admit(tMs: number): boolean {
-    if (this.budgetMs <= 0) return true;
-    if (tMs + 0.5 < this.due.nextMs) {
-      this.counters.skippedBudget++;
-      return false;
+    if (this.budgetMs > 0) {
+      if (tMs + 0.5 < this.due.nextMs) {
+        this.counters.skippedBudget++;
+        return false;
+      }
+      // Stay on the budget's grid so a slightly late frame does not shift every later slot.
+      this.due.nextMs = Math.max(this.due.nextMs + this.budgetMs, tMs + this.budgetMs / 2);
     }
-    // Stay on the budget's grid so a slightly late frame does not shift every later slot.
-    this.due.nextMs = Math.max(this.due.nextMs + this.budgetMs, tMs + this.budgetMs / 2);
+    this.offeredAtMs.push(tMs);
+    if (this.offeredAtMs.length > OFFERED_WINDOW) this.offeredAtMs.shift();
     return true;
   }
 

@@ -14,12 +14,12 @@ import { writeSnapshot } from './snapshot-writer.js';
 
 /**
  * Adaptation's hold on the frame loop (src/ops/adaptation.ts): `admit` before a frame (false skips
- * it: the fps step), `observe` after it with its total time, returning the knobs the daemon applies
+ * it: the fps step), `observe` after it with its total time and the source's frame interval, returning the knobs the daemon applies
  * to whichever processor is current — after a reload that is the new one.
  */
 interface FrameGate {
-  admit(): boolean;
-  observe(totalMs: number): PerceptionKnobs;
+  admit(tMs: number, offeredIntervalMs: number): boolean;
+  observe(totalMs: number, offeredIntervalMs: number): PerceptionKnobs;
 }
 
 export interface DaemonOptions {
@@ -141,7 +141,8 @@ export class Daemon {
         this.stats.record({ total: 0 }, 0);
         return;
       }
-      if (gate && !gate.admit()) return;
+      const offeredIntervalMs = this.source.offeredIntervalMs();
+      if (gate && !gate.admit(frame.tMs, offeredIntervalMs)) return;
       const started = performance.now();
       let result: ProcessedFrame;
       try {
@@ -159,7 +160,7 @@ export class Daemon {
       const totalMs = performance.now() - started;
       this.stats.record({ ...result.timingsMs, total: totalMs }, result.faces);
       if (gate) {
-        this.knobs = gate.observe(totalMs);
+        this.knobs = gate.observe(totalMs, offeredIntervalMs);
         // The processor that made this frame may have been replaced meanwhile (reload).
         this.options.processor?.adapt(this.knobs);
       }

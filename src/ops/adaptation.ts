@@ -37,10 +37,18 @@ export class Adaptation {
     this.throttled = options.throttled;
   }
 
-  /** Call once per processed frame with its total time; returns the knobs for the next frames. */
-  observe(frameMs: number): AdaptationState {
+  /**
+   * Call once per processed frame with its total time and how often the source offers frames
+   * (FrameSource.offeredIntervalMs); returns the knobs for the next frames.
+   */
+  observe(frameMs: number, offeredIntervalMs?: number): AdaptationState {
     const before = this.ladder.level;
-    if (this.ladder.observe({ frameMs, throttled: this.throttled() })) {
+    const sample = {
+      frameMs,
+      throttled: this.throttled(),
+      ...(offeredIntervalMs !== undefined ? { offeredIntervalMs } : {}),
+    };
+    if (this.ladder.observe(sample)) {
       const state = this.ladder.state();
       const fields = {
         level: state.level,
@@ -68,9 +76,12 @@ export class Adaptation {
     return { expressionIntervalScale, detectionIntervalScale, fpsScale };
   }
 
-  /** False for frames the fps step holds back (release them unprocessed). */
-  admit(): boolean {
-    return this.gate.admit(this.ladder.state().fpsScale);
+  /**
+   * False for frames the fps step holds back (release them unprocessed): `tMs` is the frame's
+   * time, `offeredIntervalMs` how often the source offers one (FrameSource.offeredIntervalMs).
+   */
+  admit(tMs: number, offeredIntervalMs: number): boolean {
+    return this.gate.admit(tMs, this.ladder.state().fpsScale, offeredIntervalMs);
   }
 
   /** Frames held back by the fps step since start (for health). */

@@ -102,5 +102,26 @@ describe('FrameSource with a live camera', () => {
     const gaps = seqs.slice(1).map((s, i) => s - (seqs[i] ?? 0));
     expect(Math.min(...gaps)).toBeGreaterThan(1);
     expect(source.stats().droppedStale).toBeGreaterThan(0);
+    // What the camera offers, not what the slow consumer took: the 60 fps budget on a faster
+    // camera (adaptation judges frame times against this interval).
+    expect(source.offeredIntervalMs()).toBeGreaterThanOrEqual(1000 / 60);
+    expect(source.offeredIntervalMs()).toBeLessThan(30);
+  });
+
+  it('reports the interval of a camera slower than camera.fps', async () => {
+    const source = new FrameSource({
+      camera: { ...base, source: '0', fps: 30 },
+      logger: silentLogger(),
+      // A camera asked for 30 fps that delivers 12.5 (low light: longer exposures).
+      openDevice: () => fakeCamera(1000, 80),
+    });
+    const abort = new AbortController();
+    let received = 0;
+    for await (const frame of source.frames(abort.signal)) {
+      frame.image.release();
+      if (++received === 12) abort.abort();
+    }
+    expect(source.offeredIntervalMs()).toBeGreaterThanOrEqual(75);
+    expect(source.offeredIntervalMs()).toBeLessThan(120);
   });
 });

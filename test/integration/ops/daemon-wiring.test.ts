@@ -72,9 +72,9 @@ describe('OpsRuntime on the daemon loop', () => {
     // The loop really waits this long; the ladder is fed the modelled cost rather than the
     // measured wall time so that a busy CI machine cannot change the outcome.
     const gate = {
-      admit: () => adaptation.admit(),
-      observe: () => {
-        const state = adaptation.observe(modelledMs);
+      admit: (tMs: number, offeredIntervalMs: number) => adaptation.admit(tMs, offeredIntervalMs),
+      observe: (_measuredMs: number, offeredIntervalMs: number) => {
+        const state = adaptation.observe(modelledMs, offeredIntervalMs);
         levels.push(state.level);
         return state;
       },
