@@ -1,11 +1,13 @@
 // How a frame's faces are split into model runs: consecutive, near-equal batches, at least one per
-// pool worker (runs overlap) and at most MAX_BATCH_FACES faces each. Batched runs cost less per
-// face than single ones, but onnxruntime keeps each session's largest activations in its arena:
-// a 30-face FaceMesh batch held well over 100 MB per worker. Small batches bound that and let the
-// main thread cut the next batch's crops while a worker runs the last one.
+// pool worker (runs overlap) and at most MAX_BATCH_FACES faces each. Small batches are faster per
+// face here, not slower: a FaceMesh batch's activations outgrow the core's cache (the first conv
+// alone is 0.6 MB per face at 192 px), so FaceMesh + iris cost 3.5 ms per face one face at a time
+// and 4.9 ms in batches of 8 (one thread, this machine's 4 MB L2). onnxruntime's arena also keeps
+// each session's largest activations for good, so small batches hold less memory. One face per
+// run costs the main thread a post per face, so two per run is the fastest in the pool.
 
 /** The most faces in one model run (see above; docs/performance.md has the measurement). */
-const MAX_BATCH_FACES = 8;
+const MAX_BATCH_FACES = 2;
 
 /** `items` in at most `parts` consecutive runs of near-equal length, order kept; none if empty. */
 export function splitEvenly<T>(items: readonly T[], parts: number): T[][] {
