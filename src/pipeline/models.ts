@@ -25,15 +25,15 @@ export function sessionOptions(name: string, threads: number): ort.InferenceSess
   // onnxruntime's CPU arena keeps a session's largest activations for good; for an occasional
   // model that memory mostly sits idle: without it the daemon's perception at 30 faces held ~50 MB
   // less (two workers), for 1.5 ms more per 4-face expression run and 0.2 ms per embedding run
-  // (docs/performance.md).
-  const arena = !OCCASIONAL_MODELS.has(name);
+  // (docs/performance.md). The memory pattern (one block planned per input shape) is off for all:
+  // with runs of 1 or 2 faces it held ~60–80 MB more at 30 faces for no measurable speed.
   return {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    enableCpuMemArena: arena,
-    enableMemPattern: arena,
+    enableCpuMemArena: !OCCASIONAL_MODELS.has(name),
+    enableMemPattern: false,
   };
 }
 
