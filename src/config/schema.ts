@@ -178,11 +178,11 @@ export const schema = {
     stillMeshEveryFrames: leaf(
       intIn(1, 4),
       2,
-      'FaceMesh runs at least every this many frames on a face that is still (its landmark region ' +
-        'moved under 3 % of its side between the last two runs; 1 = every frame). In between, ' +
-        'the iris model measures the eyes where the last FaceMesh put them, so blinks are still ' +
-        'read every frame. Measured in docs/performance.md: FaceMesh is about 60 % of the model ' +
-        'time per face.',
+      'FaceMesh runs at least every this many frames on a face of 80 px or more that is still ' +
+        '(its landmark region moved under 3 % of its side between the last two runs; 1 = every ' +
+        'frame). In between, the iris model measures the eyes where the last FaceMesh put them. ' +
+        'Smaller faces get FaceMesh every frame: reusing it there added false blinks on the ' +
+        '40-56 px clips (docs/performance.md).',
     ),
   },
   blink: {

@@ -11,8 +11,10 @@ import {
   type RememberedFace,
   recall,
   regionForDetection,
+  reusableMesh,
 } from '../../../src/pipeline/face-memory.js';
 import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
+import type { MeshReading } from '../../../src/pipeline/landmarks/face-landmarker.js';
 import { VTX68 } from '../../../src/pipeline/landmarks/mesh-indices.js';
 import { normalised } from '../../../src/trackers/embedding-math.js';
 
@@ -155,5 +157,31 @@ describe('face crop for the face-api nets', () => {
     const v = normalised(new Float32Array([3, 4]));
     expect(v[0]).toBeCloseTo(0.6, 6);
     expect(v[1]).toBeCloseTo(0.8, 6);
+  });
+});
+
+describe("reusing a still face's FaceMesh reading", () => {
+  // Only identity matters here: reusableMesh hands back the reading it was given, or nothing.
+  const reading = { score: 0.99 } as unknown as MeshReading;
+  const face = (widthPx: number, age: number, shift: number): RememberedFace => ({
+    trackId: 'a',
+    box: { x: 100, y: 100, w: widthPx, h: widthPx * 1.2 },
+    region: { cxPx: 150, cyPx: 160, sizePx: widthPx * 1.7, angleRad: 0 },
+    detectorOnly: false,
+    mesh: { reading, age, shift },
+  });
+
+  it('reuses it on a still face of 80 px or more, every other frame at most', () => {
+    expect(reusableMesh(face(80, 0, 0.01), 2)).toBe(reading);
+    expect(reusableMesh(face(120, 1, 0.01), 2)).toBeUndefined();
+    expect(reusableMesh(face(120, 1, 0.01), 3)).toBe(reading);
+  });
+
+  it('runs FaceMesh on a face that moved, with reuse off, and on any face under 80 px', () => {
+    expect(reusableMesh(face(120, 0, 0.05), 2)).toBeUndefined();
+    expect(reusableMesh(face(120, 0, 0.01), 1)).toBeUndefined();
+    // Reused on 40-56 px faces, the reading added false blinks (docs/performance.md).
+    expect(reusableMesh(face(79, 0, 0.01), 2)).toBeUndefined();
+    expect(reusableMesh(face(40, 0, 0.0), 4)).toBeUndefined();
   });
 });
