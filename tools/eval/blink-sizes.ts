@@ -10,7 +10,9 @@
  * whose blinks can only be false. Only the scale changes, so the hand-made truth's frame times hold
  * (test/fixtures/blinks, docs/ground-truth.md). Clips go to DIR (default
  * /tmp/classpulse-blink-sizes, never the repository), written with OpenCV's VideoWriter (MJPG);
- * results are cached there per clip, variant and rate (delete a file to re-measure).
+ * results are cached there per clip, variant and rate, under a fingerprint of src/ and the model
+ * manifest, so a change to the code or the models is measured afresh (a cache keyed by clip and
+ * rate alone once reported an old result as the new code's).
  *
  * Each clip is replayed in-process through the daemon's perception (tools/eval/replay-clip.ts, the
  * `replay` path) with the schema defaults (plus CLASSPULSE_* overrides from the environment, e.g.
@@ -18,7 +20,15 @@
  * process's user + system time (process.cpuUsage: every thread, onnxruntime's included) per second
  * of media, decoding included — wall time means little on a shared machine.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -178,7 +188,8 @@ async function main(): Promise<void> {
     },
   });
   const dir = values.dir;
-  mkdirSync(join(dir, 'results'), { recursive: true });
+  const resultsDir = join(dir, 'results', codeFingerprint());
+  mkdirSync(resultsDir, { recursive: true });
   const list = (s: string) => s.split(',').filter(Boolean);
   const variants: Variant[] = [
     ...list(values.sizes).map((s) =>
@@ -210,7 +221,7 @@ async function main(): Promise<void> {
         return crowd;
       });
       for (const rate of list(values.rates)) {
-        const cache = join(dir, 'results', `${clip}-${variant.key}-${rate}${tag}.json`);
+        const cache = join(resultsDir, `${clip}-${variant.key}-${rate}${tag}.json`);
         if (existsSync(cache)) {
           results.push(JSON.parse(readFileSync(cache, 'utf8')) as RunResult);
           continue;
@@ -254,6 +265,18 @@ async function main(): Promise<void> {
   }
   await models.close();
   printTable(results, variants, list(values.rates));
+}
+
+/** A short hash of every file under src/ and of the model manifest: what the results depend on. */
+function codeFingerprint(): string {
+  const root = join(import.meta.dirname, '../..');
+  const hash = createHash('sha256');
+  const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  for (const file of files) hash.update(file).update(readFileSync(join(root, 'src', file)));
+  hash.update(readFileSync(join(root, 'models', 'manifest.json')));
+  return hash.digest('hex').slice(0, 12);
 }
 
 function printTable(results: RunResult[], variants: Variant[], rates: string[]): void {
