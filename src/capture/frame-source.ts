@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { CameraState, Frame } from './frame.js';
+import { FrameGrid } from './frame-grid.js';
 import { LatestSlot } from './latest-slot.js';
 import { endsOnItsOwn, parseSource, type SourceSpec } from './source-spec.js';
 import { type OpenDevice, openCvDevice, type VideoDevice } from './video-device.js';
@@ -55,8 +56,8 @@ export class FrameSource {
   private readonly budgetMs: number;
   private seq = 0;
   private mediaInfo: MediaInfo = { nativeFps: 0, frameCount: 0 };
-  /** Media/monotonic time from which the next frame fits the fps budget. */
-  private readonly due = { nextMs: 0 };
+  /** The fps budget's slots, from media/monotonic time 0. */
+  private readonly budgetGrid = new FrameGrid(0);
   /** Times of the last frames the budget admitted (offeredIntervalMs), oldest first. */
   private readonly offeredAtMs: number[] = [];
   private readonly counters: FrameSourceStats = {
@@ -158,13 +159,9 @@ export class FrameSource {
 
   /** Budget gate on the frame's own time: true when this frame may be used. */
   private admit(tMs: number): boolean {
-    if (this.budgetMs > 0) {
-      if (tMs + 0.5 < this.due.nextMs) {
-        this.counters.skippedBudget++;
-        return false;
-      }
-      // Stay on the budget's grid so a slightly late frame does not shift every later slot.
-      this.due.nextMs = Math.max(this.due.nextMs + this.budgetMs, tMs + this.budgetMs / 2);
+    if (this.budgetMs > 0 && !this.budgetGrid.pass(tMs, this.budgetMs, 0.5)) {
+      this.counters.skippedBudget++;
+      return false;
     }
     this.offeredAtMs.push(tMs);
     if (this.offeredAtMs.length > OFFERED_WINDOW) this.offeredAtMs.shift();

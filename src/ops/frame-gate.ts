@@ -4,9 +4,11 @@
 // Gating by count instead (3 of every 4 frames taken) compounds with the newest-frame-wins slot: a
 // pipeline already slower than the reduced rate takes fewer frames than offered, and a count gate
 // then dropped a quarter of those too — 30 faces at 15 fps fell from 11.6 to under 8 frames/s.
+import { FrameGrid } from '../capture/frame-grid.js';
+
 export class FrameGate {
-  /** Frame time from which the next frame may pass (−∞: the next one passes). */
-  private nextDueMs = Number.NEGATIVE_INFINITY;
+  /** Slots of the reduced rate (a fresh grid: the next frame passes). */
+  private grid = new FrameGrid();
   private skippedCount = 0;
 
   /** Frames held back by the gate since start. */
@@ -20,19 +22,11 @@ export class FrameGate {
    */
   admit(tMs: number, fpsScale: number, offeredIntervalMs: number): boolean {
     if (fpsScale >= 1) {
-      this.nextDueMs = Number.NEGATIVE_INFINITY;
+      this.grid = new FrameGrid();
       return true;
     }
-    if (tMs + offeredIntervalMs / 2 < this.nextDueMs) {
-      this.skippedCount++;
-      return false;
-    }
-    const intervalMs = offeredIntervalMs / fpsScale;
-    // Stay on the gate's grid (no drift from slightly late frames), but never owe a burst.
-    this.nextDueMs =
-      this.nextDueMs === Number.NEGATIVE_INFINITY
-        ? tMs + intervalMs
-        : Math.max(this.nextDueMs + intervalMs, tMs + intervalMs / 2);
-    return true;
+    if (this.grid.pass(tMs, offeredIntervalMs / fpsScale, offeredIntervalMs / 2)) return true;
+    this.skippedCount++;
+    return false;
   }
 }
