@@ -14,8 +14,9 @@ import { writeSnapshot } from './snapshot-writer.js';
 
 /**
  * Adaptation's hold on the frame loop (src/ops/adaptation.ts): `admit` before a frame (false skips
- * it: the fps step), `observe` after it with its total time and the source's frame interval, returning the knobs the daemon applies
- * to whichever processor is current — after a reload that is the new one.
+ * it: the fps step), `observe` after it with its total time and the source's frame interval,
+ * returning the knobs the daemon applies to whichever processor is current — after a reload that
+ * is the new one.
  */
 interface FrameGate {
   admit(tMs: number, offeredIntervalMs: number): boolean;
@@ -141,7 +142,8 @@ export class Daemon {
         this.stats.record({ total: 0 }, 0);
         return;
       }
-      const offeredIntervalMs = this.source.offeredIntervalMs();
+      // Only adaptation reads it (replay has none).
+      const offeredIntervalMs = gate ? this.source.offeredIntervalMs() : 0;
       if (gate && !gate.admit(frame.tMs, offeredIntervalMs)) return;
       const started = performance.now();
       let result: ProcessedFrame;

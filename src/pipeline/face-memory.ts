@@ -146,7 +146,7 @@ export function reusableMesh(
   everyFrames: number,
 ): MeshReading | undefined {
   const mesh = face?.mesh;
-  if (everyFrames <= 1 || !mesh || !face || face.box.w < STILL_MESH_MIN_FACE_PX) return undefined;
+  if (!face || !mesh || everyFrames <= 1 || face.box.w < STILL_MESH_MIN_FACE_PX) return undefined;
   if (mesh.age + 1 >= everyFrames || mesh.shift > STILL_REGION_SHIFT) return undefined;
   return mesh.reading;
 }
