@@ -8,7 +8,11 @@ export function renderReport(report: AnalyzeReport): string {
   const blocks: string[] = [];
   for (const file of report.files) {
     if (!file.ok) continue;
-    blocks.push(file.kind === 'image' ? imageBlock(file) : videoBlock(file));
+    blocks.push(
+      file.kind === 'image'
+        ? imageBlock(file)
+        : videoBlock(file, report.limits.expressionMinFacePx),
+    );
   }
   const { files, failed, faces } = report.summary;
   blocks.push(
@@ -47,7 +51,8 @@ function imageBlock(file: ImageReport): string {
   return [...lines, ...advice(file), ...annotated(file)].join('\n');
 }
 
-function videoBlock(file: VideoReport): string {
+/** A track's expression is marked like a photo's face when its median width is too small. */
+function videoBlock(file: VideoReport, expressionMinFacePx: number): string {
   const rows = file.tracks.map((t) => [
     t.track,
     `${t.framesSeen}`,
@@ -55,7 +60,10 @@ function videoBlock(file: VideoReport): string {
     `${t.sizePx.median} (${t.sizePx.min}–${t.sizePx.max})`,
     t.pose ? `${t.pose.yawDeg.toFixed(1)}` : '-',
     `${Math.round(t.eyesMeasuredShare * 100)}%`,
-    t.expression ? `${t.expression.top} ${Math.round(t.expression.share * 100)}%` : '-',
+    t.expression
+      ? `${t.expression.top} ${Math.round(t.expression.share * 100)}%` +
+        (t.sizePx.median < expressionMinFacePx ? ' (too small)' : '')
+      : '-',
     t.identity ? (t.identity.student ?? 'unknown') : '-',
   ]);
   const budget = file.budgetFps === null ? 'every frame' : `${file.budgetFps} fps budget`;

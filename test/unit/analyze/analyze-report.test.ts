@@ -6,7 +6,9 @@ import {
   type AnalyzeReport,
   EvenSample,
   type ImageReport,
+  type TrackSummary,
   TrackTally,
+  type VideoReport,
 } from '../../../src/analyze/file-report.js';
 import { placement } from '../../../src/analyze/placement.js';
 import { renderReport } from '../../../src/analyze/report-table.js';
@@ -204,5 +206,50 @@ describe('renderReport', () => {
       '1 of 2 file(s) analysed, 1 face(s)/track(s); 1 failed (named on stderr)',
     );
     expect(text).not.toContain('gone.jpg');
+  });
+
+  it('marks the expression of a video track whose median width is too small, as for a photo', () => {
+    const track = (name: string, medianPx: number): TrackSummary => ({
+      track: name,
+      framesSeen: 15,
+      firstS: 0,
+      lastS: 0.9,
+      sizePx: { median: medianPx, min: medianPx - 1, max: medianPx + 2 },
+      eyesMeasuredShare: 1,
+      pose: { yawDeg: 3, pitchDeg: 0, rollDeg: 0 },
+      expression: { top: 'happy', share: 1 },
+      identity: null,
+    });
+    const tracks = [track('anon-1', 41), track('anon-2', 70)];
+    const video: VideoReport = {
+      file: 'room.mp4',
+      kind: 'video',
+      ok: true,
+      width: 1280,
+      height: 720,
+      faceCount: 2,
+      smallestFacePx: 41,
+      placement: placement(
+        tracks.map((t, k) => face(t.track, 200 * k, t.sizePx.median)),
+        FRAME,
+        LIMITS,
+      ),
+      annotated: [],
+      fps: 15,
+      budgetFps: 15,
+      framesAnalysed: 15,
+      durationS: 0.9,
+      tracks,
+      frames: [],
+    };
+    const text = renderReport({
+      v: 1,
+      limits: { ...LIMITS, matchDistance: 0.3 },
+      enrolledStudents: 0,
+      files: [video],
+      summary: { files: 1, failed: 0, faces: 2 },
+    });
+    expect(text).toMatch(/anon-1 .* happy 100% \(too small\)/);
+    expect(text).toMatch(/anon-2 .* happy 100% +-$/m);
   });
 });
