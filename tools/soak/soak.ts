@@ -4,8 +4,10 @@
 // run fails (exit 1) if either grows by more than 5 % after warm-up. The last stdout line is a
 // JSON summary; progress goes to stderr. With --lifecycle the run also drives reloads, stop/start,
 // erasures and two broker restarts (lifecycle-driver.ts) and counts QoS1 messages lost by seq.
+// The daemon gets the systemd unit's `Environment=` lines (glibc malloc settings), as on a box;
+// the caller's own environment overrides them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -68,7 +70,9 @@ subscriber.on('message', (_topic, payload) => {
 });
 await subscriber.subscribeAsync('classpulse/#', { qos: 1 });
 
+const unitEnv = unitEnvironment(join(ROOT, 'systemd/classpulse.service'));
 const daemonEnv: NodeJS.ProcessEnv = {
+  ...unitEnv,
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLASSPULSE_'))),
   CLASSPULSE_LOG_FORMAT: 'json',
   CLASSPULSE_LOG_LEVEL: 'info',
@@ -164,6 +168,7 @@ const summary = {
   framesProcessed,
   failure: failure ?? null,
   maxGrowth: MAX_GROWTH,
+  unitEnvironment: unitEnv,
   ...verdict,
   passed:
     verdict?.passed === true &&
@@ -182,6 +187,15 @@ function parseSeq(payload: Buffer): number | undefined {
   } catch {
     return undefined; // not JSON: not one of the daemon's messages
   }
+}
+
+/** The unit's `Environment=KEY=VALUE` lines. */
+function unitEnvironment(unit: string): Record<string, string> {
+  const pairs = readFileSync(unit, 'utf8')
+    .split('\n')
+    .map((line) => /^Environment=([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null);
+  return Object.fromEntries(pairs.map((m) => [m[1] ?? '', m[2] ?? '']));
 }
 
 /** Seqs from 1 to the highest seen that never arrived. */

@@ -48,6 +48,12 @@ describe('systemd/classpulse.service', () => {
     expect(one('Unit.StartLimitBurst')).toBeDefined();
   });
 
+  it('sets the glibc malloc settings the memory figures were measured with', () => {
+    const env = unit.get('Service.Environment') ?? [];
+    expect(env).toContain('MALLOC_ARENA_MAX=2');
+    expect(env).toContain('MALLOC_MMAP_THRESHOLD_=262144');
+  });
+
   it('runs hardened as a dedicated user in group video with only its state writable', () => {
     expect(one('Service.User')).toBe('classpulse');
     expect(one('Service.SupplementaryGroups')).toContain('video');
