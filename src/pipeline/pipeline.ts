@@ -10,10 +10,8 @@ import type { Logger } from '../log/logger.js';
 import { FaceDescriber } from './describe/face-describer.js';
 import { DetectionSchedule } from './detect/detection-schedule.js';
 import { FaceDetector } from './detect/face-detector.js';
-import { iou } from './detect/nms.js';
 import {
   matchDetections,
-  meshMemory,
   nameFaces,
   type RememberedFace,
   recall,
@@ -21,25 +19,11 @@ import {
   regionForDetection,
   reusableMesh,
 } from './face-memory.js';
-import {
-  boxOfPoints,
-  type FaceRegion,
-  LANDMARK_REGION_SCALE,
-  regionFromBox,
-  regionFromLandmarks,
-} from './geometry/face-region.js';
-import { eyeOpenness } from './landmarks/eye-openness.js';
+import { type Job, observeFrame } from './frame-observations.js';
+import { LANDMARK_REGION_SCALE, regionFromBox } from './geometry/face-region.js';
 import { FaceLandmarker } from './landmarks/face-landmarker.js';
-import { headPose } from './landmarks/head-pose.js';
 import type { SessionSource } from './models.js';
-import {
-  type Box,
-  type Detection,
-  type Observation,
-  PIPELINE_STAGES,
-  type PipelineStage,
-  type TrackHint,
-} from './types.js';
+import { type Observation, PIPELINE_STAGES, type PipelineStage, type TrackHint } from './types.js';
 
 export interface PipelineResult {
   observations: Observation[];
@@ -84,23 +68,6 @@ export const MIN_FACE_SCORE = 0.5;
  * percent, not by a sixth of the crop.
  */
 const MAX_REGION_DRIFT = 0.15;
-
-/** One face to measure this frame. */
-interface Job {
-  region: FaceRegion;
-  hint?: TrackHint;
-  /** The detection this face came from or was confirmed by this frame. */
-  detection?: Detection;
-  /** Remembered as detector-only (FaceMesh saw nothing there before). */
-  detectorOnly: boolean;
-  /**
-   * What was remembered of it from last frame (its region and last FaceMesh reading); a face
-   * remembered is one we were following, so losing it now is news.
-   */
-  recalled?: RememberedFace;
-  /** A detection moved its region this frame: FaceMesh must run. */
-  moved?: boolean;
-}
 
 /** The models a pipeline with these settings opens (the inference pool loads exactly these). */
 export function pipelineModels(config: Pick<Config, 'detection' | 'expression'>): string[] {
@@ -217,78 +184,16 @@ export class Pipeline {
     timingsMs.iris = timings.irisMs;
 
     const t0 = performance.now();
-    const observations: Observation[] = [];
-    const remembered: RememberedFace[] = [];
-    const wantEmbedding: number[] = [];
-    const wantExpression: number[] = [];
-    this.trackLost = false;
-    const kept: Box[] = [];
-    jobs.forEach((job, i) => {
-      const face = faces[i];
-      const trackId = job.hint?.id;
-      // Two tracks' regions can drift onto one face (students crossing): the first (older) keeps
-      // it, the other counts as lost so the detector looks again.
-      const duplicate = face !== undefined && isDuplicate(boxOfPoints(face.points), kept);
-      if (face && !duplicate) {
-        const observation: Observation = {
-          box: boxOfPoints(face.points),
-          landmarks: face.points,
-        };
-        if (face.eyesRefined) observation.eyes = eyeOpenness(face.points);
-        const pose = headPose(face.points);
-        if (pose) observation.pose = pose;
-        if (trackId !== undefined) observation.trackId = trackId;
-        if (job.detection) observation.score = job.detection.score;
-        kept.push(observation.box);
-        const index = observations.push(observation) - 1;
-        const every = this.options.describeEveryFace === true;
-        if (every || !job.hint || job.hint.needsEmbedding) wantEmbedding.push(index);
-        if ((every || job.hint?.needsExpression) && this.options.expression.enabled)
-          wantExpression.push(index);
-        const region = regionFromLandmarks(face.points);
-        remembered.push({
-          ...(trackId !== undefined ? { trackId } : {}),
-          observation: index,
-          box: observation.box,
-          region,
-          detectorOnly: false,
-          mesh: meshMemory(face, job.recalled, region),
-        });
-      } else if (
-        job.detection &&
-        !duplicate &&
-        (job.hint || job.detection.score >= UNCONFIRMED_MIN_SCORE)
-      ) {
-        // The detector sees a face FaceMesh cannot measure (too small, turned away): still report
-        // it so the tracker keeps the student, with the box the detector gave. A new face FaceMesh
-        // cannot confirm needs a confident detection: low-score boxes are for faces FaceMesh finds.
-        const { score, ...box } = job.detection;
-        const index =
-          observations.push({ box, score, ...(trackId !== undefined ? { trackId } : {}) }) - 1;
-        if (this.options.describeEveryFace || !job.hint || job.hint.needsEmbedding)
-          wantEmbedding.push(index);
-        remembered.push({
-          ...(trackId !== undefined ? { trackId } : {}),
-          observation: index,
-          box,
-          region: regionForDetection(box, this.options.detection.model),
-          detectorOnly: true,
-        });
-      } else if (job.hint?.id !== undefined && job.detectorOnly && !duplicate) {
-        // Still beyond FaceMesh: remember it until the detector sees it again; not a loss.
-        remembered.push({
-          trackId: job.hint.id,
-          box: job.hint.box,
-          region: job.region,
-          detectorOnly: true,
-        });
-      } else if (job.hint && job.recalled) {
-        // Re-detect at once when a face we were following disappears. A hinted track that was
-        // already missing (e.g. a duplicate of a face another track holds) must not force the
-        // detector on every frame for as long as the tracker keeps it.
-        this.trackLost = true;
-      }
-    });
+    const { observations, remembered, wantEmbedding, wantExpression, trackLost } = observeFrame(
+      jobs,
+      faces,
+      {
+        detectionModel: this.options.detection.model,
+        expressionsEnabled: this.options.expression.enabled,
+        describeEveryFace: this.options.describeEveryFace === true,
+      },
+    );
+    this.trackLost = trackLost;
     this.remembered = remembered;
     timingsMs.geometry = performance.now() - t0;
 
@@ -317,18 +222,4 @@ export class Pipeline {
   setDetectionIntervalScale(scale: number): void {
     this.schedule.setIntervalScale(scale);
   }
-}
-
-/**
- * The least detector score at which a new face that FaceMesh cannot confirm still opens a track.
- * detection.minScore (0.4) keeps low-score boxes because FaceMesh confirms the small faces they
- * find; alone, such a box was a phantom track on franck's first 100 s (0.5: the previous default).
- */
-const UNCONFIRMED_MIN_SCORE = 0.5;
-
-/** Landmark boxes overlapping this much are one face measured twice. */
-const DUPLICATE_IOU = 0.5;
-
-function isDuplicate(box: Box, kept: Box[]): boolean {
-  return kept.some((other) => iou(box, other) > DUPLICATE_IOU);
 }
