@@ -57,7 +57,7 @@ const UNCONFIRMED_MIN_SCORE = 0.5;
 const DUPLICATE_IOU = 0.5;
 
 /** Observations of `jobs`, whose FaceMesh results are `faces` (same order). */
-export function observeFrame(
+export function measuredFaces(
   jobs: readonly Job[],
   faces: ReadonlyArray<FaceLandmarks | undefined>,
   options: ObserveOptions,

@@ -19,7 +19,7 @@ import {
   regionForDetection,
   reusableMesh,
 } from './face-memory.js';
-import { type Job, observeFrame } from './frame-observations.js';
+import { type Job, measuredFaces } from './frame-observations.js';
 import { LANDMARK_REGION_SCALE, regionFromBox } from './geometry/face-region.js';
 import { FaceLandmarker } from './landmarks/face-landmarker.js';
 import type { SessionSource } from './models.js';
@@ -184,7 +184,7 @@ export class Pipeline {
     timingsMs.iris = timings.irisMs;
 
     const t0 = performance.now();
-    const { observations, remembered, wantEmbedding, wantExpression, trackLost } = observeFrame(
+    const { observations, remembered, wantEmbedding, wantExpression, trackLost } = measuredFaces(
       jobs,
       faces,
       {
