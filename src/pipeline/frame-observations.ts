@@ -3,8 +3,12 @@
 // of them want an embedding or an expression, and whether a face we were following is gone.
 
 import { iou } from './detect/nms.js';
-import type { DetectorModel, RememberedFace } from './face-memory.js';
-import { meshMemory, regionForDetection } from './face-memory.js';
+import {
+  type DetectorModel,
+  meshMemory,
+  type RememberedFace,
+  regionForDetection,
+} from './face-memory.js';
 import { boxOfPoints, type FaceRegion, regionFromLandmarks } from './geometry/face-region.js';
 import { eyeOpenness } from './landmarks/eye-openness.js';
 import type { FaceLandmarks } from './landmarks/face-landmarker.js';
