@@ -11,8 +11,13 @@ export class FrameGrid {
    * `firstDueMs`: the first slot. −∞ (the default) puts the second slot one interval after the
    * first frame, whenever that comes.
    */
-  constructor(firstDueMs = Number.NEGATIVE_INFINITY) {
+  constructor(private readonly firstDueMs = Number.NEGATIVE_INFINITY) {
     this.nextDueMs = firstDueMs;
+  }
+
+  /** Back to the first slot, as new. */
+  reset(): void {
+    this.nextDueMs = this.firstDueMs;
   }
 
   /** Does the frame at `tMs` pass on a grid `intervalMs` apart? */

@@ -7,8 +7,8 @@
 import { FrameGrid } from '../capture/frame-grid.js';
 
 export class FrameGate {
-  /** Slots of the reduced rate (a fresh grid: the next frame passes). */
-  private grid = new FrameGrid();
+  /** Slots of the reduced rate (reset at full rate: the next reduced frame passes). */
+  private readonly grid = new FrameGrid();
   private skippedCount = 0;
 
   /** Frames held back by the gate since start. */
@@ -22,7 +22,7 @@ export class FrameGate {
    */
   admit(tMs: number, fpsScale: number, offeredIntervalMs: number): boolean {
     if (fpsScale >= 1) {
-      this.grid = new FrameGrid();
+      this.grid.reset();
       return true;
     }
     if (this.grid.pass(tMs, offeredIntervalMs / fpsScale, offeredIntervalMs / 2)) return true;
