@@ -7,13 +7,14 @@
 // The daemon gets the systemd unit's `Environment=` lines (glibc malloc settings), as on a box;
 // the caller's own environment overrides them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { cv } from '../../src/capture/cv.js';
 import { Mosquitto } from '../../test/helpers/mosquitto.js';
+import { unitEnvironment } from '../../test/helpers/systemd-unit.js';
 import { cliRunner, LifecycleDriver } from './lifecycle-driver.js';
 import { judge, type ProcessSample, sampleProcess } from './process-sampler.js';
 
@@ -70,7 +71,7 @@ subscriber.on('message', (_topic, payload) => {
 });
 await subscriber.subscribeAsync('classpulse/#', { qos: 1 });
 
-const unitEnv = unitEnvironment(join(ROOT, 'systemd/classpulse.service'));
+const unitEnv = unitEnvironment();
 const daemonEnv: NodeJS.ProcessEnv = {
   ...unitEnv,
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLASSPULSE_'))),
@@ -187,15 +188,6 @@ function parseSeq(payload: Buffer): number | undefined {
   } catch {
     return undefined; // not JSON: not one of the daemon's messages
   }
-}
-
-/** The unit's `Environment=KEY=VALUE` lines. */
-function unitEnvironment(unit: string): Record<string, string> {
-  const pairs = readFileSync(unit, 'utf8')
-    .split('\n')
-    .map((line) => /^Environment=([A-Z_][A-Z0-9_]*)=(\S*)$/.exec(line.trim()))
-    .filter((m): m is RegExpExecArray => m !== null);
-  return Object.fromEntries(pairs.map((m) => [m[1] ?? '', m[2] ?? '']));
 }
 
 /** Seqs from 1 to the highest seen that never arrived. */

@@ -1,32 +1,12 @@
 // The shipped unit says what the spec asks of it (Type=notify, watchdog, pre-check, no restart on
 // exit 78, hardening, dedicated user in group video) — read as key=value, not as a string blob.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/daemon/exit-codes.js';
-
-const UNIT = join(import.meta.dirname, '../../../systemd/classpulse.service');
-
-function parseUnit(text: string): Map<string, string[]> {
-  const keys = new Map<string, string[]>();
-  let section = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const header = /^\[(\w+)\]$/.exec(line);
-    if (header?.[1]) {
-      section = header[1];
-      continue;
-    }
-    const eq = line.indexOf('=');
-    const key = `${section}.${line.slice(0, eq)}`;
-    keys.set(key, [...(keys.get(key) ?? []), line.slice(eq + 1)]);
-  }
-  return keys;
-}
+import { parseUnit, UNIT_FILE, unitEnvironment } from '../../helpers/systemd-unit.js';
 
 describe('systemd/classpulse.service', () => {
-  const unit = parseUnit(readFileSync(UNIT, 'utf8'));
+  const unit = parseUnit(readFileSync(UNIT_FILE, 'utf8'));
   const one = (key: string) => unit.get(key)?.at(-1);
 
   it('is a notify service with a watchdog, fed by systemd-notify children', () => {
@@ -52,6 +32,11 @@ describe('systemd/classpulse.service', () => {
     const env = unit.get('Service.Environment') ?? [];
     expect(env).toContain('MALLOC_ARENA_MAX=2');
     expect(env).toContain('MALLOC_MMAP_THRESHOLD_=262144');
+    // What the soak gives the daemon.
+    expect(unitEnvironment()).toEqual({
+      MALLOC_ARENA_MAX: '2',
+      MALLOC_MMAP_THRESHOLD_: '262144',
+    });
   });
 
   it('runs hardened as a dedicated user in group video with only its state writable', () => {
