@@ -1,5 +1,6 @@
 // Head turns to the left/right, measured from the student's own resting yaw (YawBaseline), with
-// hysteresis (start beyond yawDeg from rest, end back inside releaseDeg) and a minimum dwell, so
+// hysteresis (start beyond yawDeg from rest, end back inside releaseDeg) and a minimum dwell both
+// ways (a turn lasts minDwellMs to count, and the head is back for minDwellMs before it ends), so
 // pose jitter around the threshold does not count as many turns. A turn held for awayAfterS is a
 // state ("turned away"), still one turn, not a stream of them.
 import type { Config } from '../config/schema.js';
@@ -27,6 +28,8 @@ interface OpenTurn {
    * the turn it comes back from is not counted, so one turn is not counted twice.
    */
   counted: boolean;
+  /** First reading of the current run of readings back inside releaseDeg (the turn may end). */
+  backSinceMs?: number;
 }
 
 /** HeadPose: yawDeg > 0 is the student's own left. */
@@ -72,12 +75,17 @@ export class HeadTurnCounter {
       this.current = { direction: directionOf(offset), startMs: tMs, counted: current.counted };
       return this.finish(current, tMs);
     }
-    if (magnitude < this.config.releaseDeg) {
-      this.current = undefined;
-      this.rest(tMs, yawDeg, magnitude);
-      return this.finish(current, tMs);
+    if (magnitude >= this.config.releaseDeg) {
+      current.backSinceMs = undefined;
+      return undefined;
     }
-    return undefined;
+    // Back for one frame is not back: a single odd reading (seen when a turned face's region is
+    // re-cut from a fresh detection, or a hand passes) would split one long turn into several.
+    current.backSinceMs ??= tMs;
+    if (tMs - current.backSinceMs < this.config.minDwellMs) return undefined;
+    this.current = undefined;
+    this.rest(tMs, yawDeg, magnitude);
+    return this.finish(current, current.backSinceMs);
   }
 
   get turning(): TurnDirection | undefined {

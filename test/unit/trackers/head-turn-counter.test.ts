@@ -42,8 +42,21 @@ describe(`HeadTurnCounter (defaults: yawDeg ${CONFIG.yawDeg}, releaseDeg ${CONFI
     expect(turns).toHaveLength(0);
   });
 
+  it('does not split a turn on one odd frame back near the rest', () => {
+    // A turned face whose region was re-cut from a fresh detection read -10° for one frame
+    // among -28° (the 30-face classroom clip): one turn, not two.
+    const { turns } = feed([
+      ...hold(0, 10),
+      ...hold(-28, 20),
+      -10,
+      ...hold(-28, 20),
+      ...hold(0, 5),
+    ]);
+    expect(turns).toEqual([{ direction: 'right', startMs: 1000, endMs: 5100 }]);
+  });
+
   it('ends one turn and starts the other when the head swings straight across', () => {
-    const { turns } = feed([...hold(0, 3), ...hold(40, 5), ...hold(-40, 5), ...hold(0, 3)]);
+    const { turns } = feed([...hold(0, 3), ...hold(40, 5), ...hold(-40, 5), ...hold(0, 4)]);
     expect(turns.map((t) => t.direction)).toEqual(['left', 'right']);
   });
 
@@ -52,7 +65,11 @@ describe(`HeadTurnCounter (defaults: yawDeg ${CONFIG.yawDeg}, releaseDeg ${CONFI
     counter.push(0, 0);
     counter.push(100, 40);
     for (let t = 200; t < 2000; t += 100) expect(counter.push(t, undefined)).toBeUndefined();
-    expect(counter.push(2000, 2)).toEqual({ direction: 'left', startMs: 100, endMs: 2000 });
+    // Back at 2000 ms; the turn ends once the head has been back for minDwellMs.
+    for (let t = 2000; t < 2000 + CONFIG.minDwellMs; t += 100) {
+      expect(counter.push(t, 2)).toBeUndefined();
+    }
+    expect(counter.push(2300, 2)).toEqual({ direction: 'left', startMs: 100, endMs: 2000 });
   });
 
   it('counts turns within the window and in total', () => {
@@ -109,8 +126,9 @@ describe('HeadTurnCounter: turns measured from the resting yaw', () => {
     // Away from awayAfterS into the turn until it ends; the 40° pose never became the rest.
     expect(away[50 + CONFIG.awayAfterS * 10 - 1]).toBe(false);
     expect(away[50 + CONFIG.awayAfterS * 10]).toBe(true);
+    // Back at frame 1250; the state holds until the head has been back for minDwellMs.
     expect(away[1249]).toBe(true);
-    expect(away[1250]).toBe(false);
+    expect(away[1250 + Math.ceil(CONFIG.minDwellMs / 100)]).toBe(false);
     expect(Math.abs(counter.restingYawDeg)).toBeLessThan(3);
   });
 
