@@ -245,12 +245,7 @@ export const schema = {
       12,
       'Back within this of the resting yaw, a turn has ended (hysteresis; < yawDeg).',
     ),
-    minDwellMs: leaf(
-      intIn(0, 10_000),
-      250,
-      'A turn must last this long to count, and the head must be back within releaseDeg this ' +
-        'long for a turn to end (one odd frame does not split a turn in two).',
-    ),
+    minDwellMs: leaf(intIn(0, 10_000), 250, 'A turn must last this long to count.'),
     windowS: leaf(intIn(10, 3600), 60, 'Sliding window for counting turns.'),
     lookingAroundTurns: leaf(
       intIn(1, 1000),

@@ -1,7 +1,6 @@
 // Head turns to the left/right, measured from the student's own resting yaw (YawBaseline), with
-// hysteresis (start beyond yawDeg from rest, end back inside releaseDeg) and a minimum dwell both
-// ways (a turn lasts minDwellMs to count, and the head is back for minDwellMs before it ends), so
-// pose jitter around the threshold does not count as many turns. A turn held for awayAfterS is a
+// hysteresis (start beyond yawDeg from rest, end back inside releaseDeg on two readings running)
+// and a minimum dwell, so pose jitter around the threshold does not count as many turns. A turn held for awayAfterS is a
 // state ("turned away"), still one turn, not a stream of them.
 import type { Config } from '../config/schema.js';
 import { TimedEvents } from './time-windows.js';
@@ -28,9 +27,20 @@ interface OpenTurn {
    * the turn it comes back from is not counted, so one turn is not counted twice.
    */
   counted: boolean;
-  /** First reading of the current run of readings back inside releaseDeg (the turn may end). */
+  /** First reading of the current run of readings back inside releaseDeg, and how many. */
   backSinceMs?: number;
+  backReadings: number;
+  /** First reading back inside releaseDeg during this turn at all (a swing passing the front). */
+  firstBackMs?: number;
 }
+
+/**
+ * Readings in a row back inside releaseDeg that end a turn. One is not enough: a single odd
+ * reading (seen when a turned face's region is re-cut from a fresh detection, or a hand passes)
+ * would split one long turn into several. Two, not a time: a turn that returns just before a clip
+ * ends or the head swings on through must still end (a 250 ms dwell lost two of eight true turns).
+ */
+const RELEASE_READINGS = 2;
 
 /** HeadPose: yawDeg > 0 is the student's own left. */
 function directionOf(offsetDeg: number): TurnDirection {
@@ -64,25 +74,39 @@ export class HeadTurnCounter {
     const current = this.current;
     if (!current) {
       if (magnitude > this.config.yawDeg) {
-        this.current = { direction: directionOf(offset), startMs: tMs, counted: this.seenResting };
+        this.current = {
+          direction: directionOf(offset),
+          startMs: tMs,
+          counted: this.seenResting,
+          backReadings: 0,
+        };
       } else {
         this.rest(tMs, yawDeg, magnitude);
       }
       return undefined;
     }
-    // Straight from one side to the other (a fast swing between two frames): end and restart.
+    // Straight from one side to the other: end and restart. A swing that passed the front on the
+    // way (a reading back, too brief to end the turn) started the new turn from the resting pose.
     if (magnitude > this.config.yawDeg && directionOf(offset) !== current.direction) {
-      this.current = { direction: directionOf(offset), startMs: tMs, counted: current.counted };
-      return this.finish(current, tMs);
+      const passedFront = current.firstBackMs !== undefined;
+      if (passedFront) this.seenResting = true;
+      this.current = {
+        direction: directionOf(offset),
+        startMs: tMs,
+        counted: current.counted || passedFront,
+        backReadings: 0,
+      };
+      return this.finish(current, current.firstBackMs ?? tMs);
     }
     if (magnitude >= this.config.releaseDeg) {
       current.backSinceMs = undefined;
+      current.backReadings = 0;
       return undefined;
     }
-    // Back for one frame is not back: a single odd reading (seen when a turned face's region is
-    // re-cut from a fresh detection, or a hand passes) would split one long turn into several.
     current.backSinceMs ??= tMs;
-    if (tMs - current.backSinceMs < this.config.minDwellMs) return undefined;
+    current.firstBackMs ??= tMs;
+    current.backReadings += 1;
+    if (current.backReadings < RELEASE_READINGS) return undefined;
     this.current = undefined;
     this.rest(tMs, yawDeg, magnitude);
     return this.finish(current, current.backSinceMs);

@@ -55,8 +55,15 @@ describe(`HeadTurnCounter (defaults: yawDeg ${CONFIG.yawDeg}, releaseDeg ${CONFI
     expect(turns).toEqual([{ direction: 'right', startMs: 1000, endMs: 5100 }]);
   });
 
+  it('counts a turn that started from one front reading on a swing across (a face born turned)', () => {
+    // intel_hp_female_preview: near profile to the right from the first frame, one reading near
+    // the front on the way, then a turn to the left: that turn started from the resting pose.
+    const { turns } = feed([-55, -50, -30, -16, 2, 19, 32, 39, 37, 30, 21, 7, -5]);
+    expect(turns).toEqual([{ direction: 'left', startMs: 600, endMs: 1100 }]);
+  });
+
   it('ends one turn and starts the other when the head swings straight across', () => {
-    const { turns } = feed([...hold(0, 3), ...hold(40, 5), ...hold(-40, 5), ...hold(0, 4)]);
+    const { turns } = feed([...hold(0, 3), ...hold(40, 5), ...hold(-40, 5), ...hold(0, 2)]);
     expect(turns.map((t) => t.direction)).toEqual(['left', 'right']);
   });
 
@@ -65,11 +72,9 @@ describe(`HeadTurnCounter (defaults: yawDeg ${CONFIG.yawDeg}, releaseDeg ${CONFI
     counter.push(0, 0);
     counter.push(100, 40);
     for (let t = 200; t < 2000; t += 100) expect(counter.push(t, undefined)).toBeUndefined();
-    // Back at 2000 ms; the turn ends once the head has been back for minDwellMs.
-    for (let t = 2000; t < 2000 + CONFIG.minDwellMs; t += 100) {
-      expect(counter.push(t, 2)).toBeUndefined();
-    }
-    expect(counter.push(2300, 2)).toEqual({ direction: 'left', startMs: 100, endMs: 2000 });
+    // Back at 2000 ms; the turn ends on the second reading back, dated from the first.
+    expect(counter.push(2000, 2)).toBeUndefined();
+    expect(counter.push(2100, 2)).toEqual({ direction: 'left', startMs: 100, endMs: 2000 });
   });
 
   it('counts turns within the window and in total', () => {
@@ -126,9 +131,9 @@ describe('HeadTurnCounter: turns measured from the resting yaw', () => {
     // Away from awayAfterS into the turn until it ends; the 40° pose never became the rest.
     expect(away[50 + CONFIG.awayAfterS * 10 - 1]).toBe(false);
     expect(away[50 + CONFIG.awayAfterS * 10]).toBe(true);
-    // Back at frame 1250; the state holds until the head has been back for minDwellMs.
-    expect(away[1249]).toBe(true);
-    expect(away[1250 + Math.ceil(CONFIG.minDwellMs / 100)]).toBe(false);
+    // Back at frame 1250; the state holds until the second reading back.
+    expect(away[1250]).toBe(true);
+    expect(away[1251]).toBe(false);
     expect(Math.abs(counter.restingYawDeg)).toBeLessThan(3);
   });
 
