@@ -6,8 +6,9 @@ import type { Expression } from '../pipeline/types.js';
 /** Per-student state, as published on students/<id>. */
 export interface StudentSignals {
   /**
-   * The face is wide enough (blink.minFacePx) for eye measurements to mean something. When false,
-   * the four eye fields below are null: unknown, not zero.
+   * The face is wide enough (blink.minFacePx) and its eye readings steady enough (judged after a
+   * second of readings; trackers/eye-signal-quality.ts) for eye measurements to mean something.
+   * When false, the four eye fields below are null: unknown, not zero.
    */
   eyesMeasurable: boolean;
   /** Blinks since the track was born (or since the last `reset` command). */

@@ -79,7 +79,7 @@ export class Classroom {
     return this.tracker
       .hints(tMs)
       .map((hint) =>
-        this.students.get(hint.id)?.eyesMeasurable === false ? { ...hint, needsEyes: false } : hint,
+        this.students.get(hint.id)?.eyesWanted === false ? { ...hint, needsEyes: false } : hint,
       );
   }
 

@@ -3,8 +3,9 @@
 import type { Config } from '../config/schema.js';
 import type { Event, EventOf, StudentSignals } from '../events/types.js';
 import type { HeadPose, Observation } from '../pipeline/types.js';
-import { BlinkDetector } from './blink-detector.js';
+import { BlinkDetector, combinedOpenness } from './blink-detector.js';
 import { ExpressionSmoother } from './expression-smoother.js';
+import { EyeSignalQuality } from './eye-signal-quality.js';
 import { HeadTurnCounter } from './head-turn-counter.js';
 import { PerclosWindow } from './perclos-window.js';
 import { AlertCooldown } from './time-windows.js';
@@ -42,6 +43,10 @@ export class StudentState {
   private readonly lookingCooldown: AlertCooldown;
   private pose: HeadPose = { yawDeg: 0, pitchDeg: 0, rollDeg: 0 };
   private readonly faceWidthsPx: number[] = [];
+  private wideEnough = false;
+  private readonly eyeSignal: EyeSignalQuality;
+  /** Blinks seen before the eye readings were first judged: counted only if judged steady. */
+  private unjudgedBlinks: EventOf<'blink'>[] = [];
   private measurable = false;
 
   constructor(options: StudentStateOptions) {
@@ -49,6 +54,7 @@ export class StudentState {
     this.blinkConfig = options.blink;
     this.turnConfig = options.headTurn;
     this.blinkDetector = new BlinkDetector({ blink: options.blink });
+    this.eyeSignal = new EyeSignalQuality(options.blink.maxGapMs);
     this.perclos = new PerclosWindow(options.blink);
     this.turns = new HeadTurnCounter({ headTurn: options.headTurn });
     this.expression = new ExpressionSmoother({ expression: options.expression });
@@ -60,11 +66,7 @@ export class StudentState {
   update(tMs: number, observation: Observation): Event[] {
     const events: Event[] = [];
     this.measureFace(observation.box.w);
-    // Eyes of a face too small to measure them are no eyes: pending closures break (maxGapMs)
-    // and PERCLOS leaves the time out, instead of counting noise as blinks.
-    const eyes = this.measurable ? observation.eyes : undefined;
-    const blink = this.blinkDetector.push(tMs, eyes);
-    if (blink) events.push({ type: 'blink', track: this.trackId, ...blink });
+    events.push(...this.measureEyes(tMs, observation));
     this.perclos.push(tMs, this.blinkDetector.openness, this.blinkDetector.openLevel);
     if (observation.pose) this.pose = { ...observation.pose };
     const turn = this.turns.push(tMs, observation.pose?.yawDeg);
@@ -74,9 +76,20 @@ export class StudentState {
     return events;
   }
 
-  /** Eye measurements of this face are used (it is at least blink.minFacePx wide, hysteresis). */
+  /**
+   * Eye measurements of this face are used: it is at least blink.minFacePx wide (hysteresis) and
+   * its eye readings are steady (EyeSignalQuality).
+   */
   get eyesMeasurable(): boolean {
     return this.measurable;
+  }
+
+  /**
+   * The pipeline should measure this face's eyes: it is wide enough. An unsteady face still gets
+   * them, so that it is seen when its readings settle.
+   */
+  get eyesWanted(): boolean {
+    return this.wideEnough;
   }
 
   signals(tMs: number): StudentSignals {
@@ -127,6 +140,40 @@ export class StudentState {
     this.lookingCooldown.reset();
   }
 
+  /**
+   * Eyes of a face too small to measure them, or read too unsteadily, are no eyes: pending closures
+   * break (maxGapMs) and PERCLOS leaves the time out, instead of counting noise as blinks. Until the
+   * readings are first judged (a second into the track) they are measured as usual but not
+   * published: then the blinks seen so far count if the readings are steady, and everything
+   * measured is dropped if not.
+   */
+  private measureEyes(tMs: number, observation: Observation): EventOf<'blink'>[] {
+    const wasJudged = this.eyeSignal.judged;
+    if (this.wideEnough && observation.eyes) {
+      const value = combinedOpenness(observation.eyes);
+      this.eyeSignal.push(tMs, value, this.blinkDetector.openLevel);
+    }
+    const judged = this.eyeSignal.judged;
+    const steady = this.eyeSignal.steady;
+    this.measurable = this.wideEnough && steady;
+    const used = this.wideEnough && (steady || !judged);
+    const blink = this.blinkDetector.push(tMs, used ? observation.eyes : undefined);
+    const found: EventOf<'blink'>[] = blink
+      ? [{ type: 'blink', track: this.trackId, ...blink }]
+      : [];
+    if (!judged) {
+      this.unjudgedBlinks.push(...found);
+      return [];
+    }
+    if (wasJudged) return found;
+    const held = this.unjudgedBlinks;
+    this.unjudgedBlinks = [];
+    if (steady) return [...held, ...found];
+    this.blinkDetector.reset();
+    this.perclos.reset();
+    return [];
+  }
+
   /** Median width of the recent observations against blink.minFacePx, with hysteresis. */
   private measureFace(widthPx: number): void {
     this.faceWidthsPx.push(widthPx);
@@ -134,11 +181,11 @@ export class StudentState {
     const sorted = [...this.faceWidthsPx].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
     const { minFacePx } = this.blinkConfig;
-    this.measurable = median >= (this.measurable ? MEASURABLE_RELEASE * minFacePx : minFacePx);
+    this.wideEnough = median >= (this.wideEnough ? MEASURABLE_RELEASE * minFacePx : minFacePx);
   }
 
   private tiredReason(tMs: number): string | undefined {
-    // Nothing is known about the eyes of a face too small to measure them.
+    // Nothing is known about the eyes of a face too small or too unsteady to measure them.
     if (!this.measurable) return undefined;
     const { windowS, tiredBlinks, tiredPerclos } = this.blinkConfig;
     const blinks = this.blinkDetector.inWindow(tMs);

@@ -73,8 +73,11 @@ describe('Classroom', () => {
     const blinks = events.filter((e) => e.type === 'blink').length;
     const states = events.filter((e) => e.type === 'state');
     expect(blinks).toBe(15);
-    // One when the student appears, then one per blink (the blink count changed); not per frame.
-    expect(states.length).toBe(1 + blinks);
+    // One when the student appears, one when a second of steady eye readings makes the eyes
+    // measurable, then one per blink (the blink count changed); not per frame.
+    expect(states.length).toBe(2 + blinks);
+    expect(states[0]?.type === 'state' && states[0].signals.eyesMeasurable).toBe(false);
+    expect(states[1]?.type === 'state' && states[1].signals.eyesMeasurable).toBe(true);
     expect(events.filter((e) => e.type === 'track')).toEqual([
       { type: 'track', tMs: 100, track: 'anon-1', change: 'born' },
     ]);
@@ -83,15 +86,15 @@ describe('Classroom', () => {
 
   it('re-sends every observed state after resync (capture started again)', () => {
     const room = classroom();
-    drive(room, [calm('ann', 100), calm('bob', 300)], 0, 1000);
+    drive(room, [calm('ann', 100), calm('bob', 300)], 0, 1500);
     // Nothing changed: no state on the next frames.
     expect(
-      drive(room, [calm('ann', 100), calm('bob', 300)], 1000, 1300).filter(
+      drive(room, [calm('ann', 100), calm('bob', 300)], 1500, 1900).filter(
         (e) => e.type === 'state',
       ),
     ).toEqual([]);
     room.resync();
-    const again = drive(room, [calm('ann', 100), calm('bob', 300)], 1300, 1400);
+    const again = drive(room, [calm('ann', 100), calm('bob', 300)], 1900, 2000);
     expect(
       again
         .filter((e) => e.type === 'state')

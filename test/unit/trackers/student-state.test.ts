@@ -147,4 +147,53 @@ describe('StudentState alerts', () => {
       expect(state.signals(120_000).eyesMeasurable).toBe(true);
     });
   });
+
+  describe('eyes read unsteadily (a still face looking down, lids low)', () => {
+    // Alternate frames read half and full open on a still face: every other frame looks like a
+    // blink. Seen on the 30-face classroom clip (88 blinks in 20 s, a "tired" alert, on a photo).
+    const flicker = eyeFrames({ fps: 15, durationMs: 60_000 }).map((f, i) => ({
+      tMs: f.tMs,
+      eyes: i % 2 === 0 ? { left: 0.23, right: 0.23 } : { left: 0.1, right: 0.1 },
+    }));
+
+    it('counts no blinks, raises no tired alert and reports the eyes as not measurable', () => {
+      const state = student();
+      const blinks: EventOf<'blink'>[] = [];
+      const alerts = drive(state, flicker, undefined, undefined, blinks);
+      expect(blinks).toEqual([]);
+      expect(alerts).toEqual([]);
+      expect(state.signals(60_000)).toMatchObject({ eyesMeasurable: false, blinks: null });
+      // The pipeline still measures them, so the face is seen again once its readings settle.
+      expect(state.eyesWanted).toBe(true);
+    });
+
+    it('counts a blink of the first second, before the readings were judged, once they are steady', () => {
+      const state = student();
+      const blinks: EventOf<'blink'>[] = [];
+      const frames = eyeFrames({
+        fps: 15,
+        durationMs: 3000,
+        closures: periodic(400, 10_000, 3000, 200),
+      });
+      drive(state, frames, undefined, undefined, blinks);
+      expect(blinks).toHaveLength(1);
+      expect(blinks[0]?.startMs).toBeGreaterThanOrEqual(400);
+      expect(blinks[0]?.endMs).toBeLessThan(1000);
+      expect(state.signals(3000)).toMatchObject({ eyesMeasurable: true, blinks: 1 });
+    });
+
+    it('measures blinks again once the readings settle', () => {
+      const state = student();
+      const blinks: EventOf<'blink'>[] = [];
+      const calm = eyeFrames({
+        fps: 15,
+        durationMs: 60_000,
+        closures: periodic(2000, 4000, 60_000, 200),
+      }).map((f) => ({ ...f, tMs: f.tMs + 60_000 }));
+      drive(state, [...flicker, ...calm], undefined, undefined, blinks);
+      expect(blinks.length).toBeGreaterThanOrEqual(14);
+      expect(blinks.every((b) => b.startMs >= 60_000)).toBe(true);
+      expect(state.signals(120_000).eyesMeasurable).toBe(true);
+    });
+  });
 });
