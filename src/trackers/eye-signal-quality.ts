@@ -9,6 +9,8 @@
 // measured against the open-eye level, not the window's own level: closed eyes read low, and their
 // ordinary noise is a large share of that low reading without making anything up.
 
+import { percentile } from './open-eye-baseline.js';
+
 /** The trailing window the steadiness is judged on. */
 const WINDOW_MS = 2000;
 /** Readings needed in the window (and the span they cover) before there is a verdict. */
@@ -19,9 +21,9 @@ const JITTER_PERCENTILE = 0.75;
 /**
  * Jitter (that change over the open-eye level) above which the eyes are unsteady, and below which
  * they are steady again (hysteresis). Chosen between what was measured on the development clips
- * (docs/perception.md): the blink clips scaled to 80, 56 and 40 px reached at most 0.21 (franck at
+ * (docs/perception.md): the blink clips scaled to 80, 56 and 40 px reached at most 0.23 (franck at
  * 40 px), the classroom clip's steady faces at most 0.15, its two flickering faces never less
- * than 0.33.
+ * than 0.35.
  */
 const UNSTEADY_ABOVE = 0.27;
 const STEADY_BELOW = 0.2;
@@ -91,9 +93,4 @@ export class EyeSignalQuality {
     this.known = true;
     this.unsteady = jitter > (this.unsteady ? STEADY_BELOW : UNSTEADY_ABOVE);
   }
-}
-
-function percentile(values: number[], share: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(share * (sorted.length - 1))] ?? 0;
 }

@@ -67,7 +67,8 @@ export class OpenEyeBaseline extends TrailingPercentile {
   }
 }
 
-function percentile(values: readonly number[], share = OPEN_EYE_PERCENTILE): number {
+/** The value at `share` (0..1) of the sorted values, nearest rank; 0 for none. */
+export function percentile(values: readonly number[], share: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.max(0, Math.round(share * (sorted.length - 1))));
   return sorted[index] ?? 0;
