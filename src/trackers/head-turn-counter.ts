@@ -69,6 +69,11 @@ export class HeadTurnCounter {
    */
   push(tMs: number, yawDeg: number | undefined): HeadTurn | undefined {
     if (yawDeg === undefined || !Number.isFinite(yawDeg)) return undefined;
+    // A track that has not yet seen its rest (born turned) learns it from every reading within the
+    // absolute cap: else a first odd reading beyond yawDeg (a turned face's first crop comes from
+    // the detector's box and reads more turned) opens a turn that a student resting at 15° never
+    // ends, and the rest stays 0°: "turned away" for good (12 of 27 still faces of the 30-face clip).
+    if (this.current && !this.current.counted) this.baseline.add(tMs, yawDeg);
     const offset = yawDeg - this.baseline.valueDeg;
     const magnitude = Math.abs(offset);
     const current = this.current;

@@ -137,6 +137,19 @@ describe('HeadTurnCounter: turns measured from the resting yaw', () => {
     expect(Math.abs(counter.restingYawDeg)).toBeLessThan(3);
   });
 
+  it('learns the rest of a face born turned: one odd first reading does not make it turned away', () => {
+    // The 30-face clip: a still face at -15° whose first reading (from the detector's box) was -21°.
+    const { counter, turns } = feed([-21, -19, -17, -18, ...wobble(-15, 200, 1)]);
+    expect(turns).toEqual([]);
+    expect(counter.turnedAway(20_300)).toBe(false);
+    expect(counter.restingYawDeg).toBeCloseTo(-15, 0);
+    // Its rest learned, it turns like anyone else.
+    const later = [...hold(25, 10), ...hold(-15, 5)].map((yaw, i) =>
+      counter.push(20_400 + i * 100, yaw),
+    );
+    expect(later.filter((t) => t !== undefined)).toHaveLength(1);
+  });
+
   it('caps the rest: readings beyond baselineMaxDeg never become the resting yaw', () => {
     const { counter } = feed(hold(CONFIG.baselineMaxDeg + 10, 600));
     expect(counter.restingYawDeg).toBe(0);
