@@ -38,6 +38,16 @@ export interface InsertReport {
   uncalibrated: string[];
 }
 
+/**
+ * Weights are symmetric over ±63 (7 bits, onnxruntime's "reduce_range"). On x86 CPUs without VNNI
+ * (AVX2: e.g. AMD Zen 3) onnxruntime multiplies uint8 activations by int8 weights with vpmaddubsw,
+ * which adds each pair of products in 16 bits and saturates: 2 × 255 × 127 overflows, 2 × 255 × 63
+ * = 32130 does not. Measured on such a CPU with ±127: the shipped SSD lost a sample face, the
+ * embedding kept cosine 0.973 to fp32 (a second id on franck), the tiny test net erred 7 %. VNNI
+ * and ARM (the Pi) sum in 32 bits and lose only the bit.
+ */
+const WEIGHT_MAX = 63;
+
 /** Asymmetric 8-bit parameters over a range widened to include 0 (so 0 is exact: padding, ReLU). */
 export function activationParams(range: TensorRange, type: ActivationType): QuantParams {
   const low = Math.min(range.low, 0);
@@ -186,12 +196,15 @@ function quantizeWeight(
     const c = Math.floor(i / inner) % channels;
     scales[c] = Math.max(scales[c] ?? 0, Math.abs(values[i] ?? 0));
   }
-  // Symmetric over ±127 (not -128) so the int8×int8 products cannot overflow the kernels' pairs.
-  for (let c = 0; c < channels; c++) scales[c] = Math.fround((scales[c] || 127) / 127);
+  for (let c = 0; c < channels; c++)
+    scales[c] = Math.fround((scales[c] || WEIGHT_MAX) / WEIGHT_MAX);
   const quantized = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const scale = scales[Math.floor(i / inner) % channels] ?? 1;
-    quantized[i] = Math.max(-127, Math.min(127, Math.round((values[i] ?? 0) / scale)));
+    quantized[i] = Math.max(
+      -WEIGHT_MAX,
+      Math.min(WEIGHT_MAX, Math.round((values[i] ?? 0) / scale)),
+    );
   }
   const name = `${source}_dq`;
   initializers.push(
