@@ -1,7 +1,7 @@
 // Head turns to the left/right, measured from the student's own resting yaw (YawBaseline), with
 // hysteresis (start beyond yawDeg from rest, end back inside releaseDeg on two readings running)
-// and a minimum dwell, so pose jitter around the threshold does not count as many turns. A turn held for awayAfterS is a
-// state ("turned away"), still one turn, not a stream of them.
+// and a minimum dwell, so pose jitter around the threshold does not count as many turns. A turn
+// held for awayAfterS is a state ("turned away"), still one turn, not a stream of them.
 import type { Config } from '../config/schema.js';
 import { TimedEvents } from './time-windows.js';
 import { YawBaseline } from './yaw-baseline.js';
