@@ -134,6 +134,8 @@ export class StudentState {
   /** Counters and cool-downs back to zero; the learned open-eye level stays. */
   reset(): void {
     this.blinkDetector.reset();
+    // Blinks held for the first verdict happened before the reset: they are not counted either.
+    this.unjudgedBlinks = [];
     this.perclos.reset();
     this.turns.reset();
     this.tiredCooldown.reset();
