@@ -5,9 +5,9 @@
 // of a still photo, which the blink detector counted as 88 blinks in 20 s and a "tired" alert.
 // Real blinks are short and rare: a few large changes in a window of 30 frames, which the window's
 // 75th percentile of frame-to-frame change ignores, while a face that reads open on one frame in
-// three or more moves it. The change is
-// measured against the open-eye level, not the window's own level: closed eyes read low, and their
-// ordinary noise is a large share of that low reading without making anything up.
+// three or more moves it. The change is measured against the open-eye level, not the window's own
+// level: closed eyes read low, and their ordinary noise is a large share of that low reading
+// without making anything up.
 
 import { percentile } from './open-eye-baseline.js';
 

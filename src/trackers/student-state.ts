@@ -47,7 +47,6 @@ export class StudentState {
   private readonly eyeSignal: EyeSignalQuality;
   /** Blinks seen before the eye readings were first judged: counted only if judged steady. */
   private unjudgedBlinks: EventOf<'blink'>[] = [];
-  private measurable = false;
 
   constructor(options: StudentStateOptions) {
     this.trackId = options.trackId;
@@ -157,7 +156,6 @@ export class StudentState {
     }
     const judged = this.eyeSignal.judged;
     const steady = this.eyeSignal.steady;
-    this.measurable = this.wideEnough && steady;
     const used = this.wideEnough && (steady || !judged);
     const blink = this.blinkDetector.push(tMs, used ? observation.eyes : undefined);
     const found: EventOf<'blink'>[] = blink
@@ -174,6 +172,11 @@ export class StudentState {
     this.blinkDetector.reset();
     this.perclos.reset();
     return [];
+  }
+
+  /** Wide enough and steady: the eyes are published (derived, so it cannot drift from either). */
+  private get measurable(): boolean {
+    return this.wideEnough && this.eyeSignal.steady;
   }
 
   /** Median width of the recent observations against blink.minFacePx, with hysteresis. */
