@@ -9,11 +9,12 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import ort from 'onnxruntime-node';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Logger } from '../../log/logger.js';
 import type { ModelSession, SessionSource } from '../models.js';
 import { InferenceWorkerError } from './inference-worker-error.js';
-import type { RunTask, TensorData, WorkerModels, WorkerReply } from './protocol.js';
+import type { RunTask, TensorData, WorkerReply } from './protocol.js';
+import { WorkerLane } from './worker-lane.js';
 
 export interface InferencePoolOptions {
   /** Model name → bytes checked against the manifest (ModelStore.verifiedBytes). */
@@ -46,43 +47,6 @@ export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** One piscina pool and its models; counts the workers it had to replace. */
-class WorkerLane {
-  readonly pool: Piscina<RunTask, WorkerReply>;
-  private created = 0;
-
-  constructor(
-    readonly size: number,
-    models: Array<[string, Uint8Array]>,
-    threads: number,
-    logger: Logger,
-  ) {
-    const workerData: WorkerModels = {
-      models: models.map(([name, bytes]) => ({ name, bytes })),
-      threads,
-    };
-    this.pool = new Piscina<RunTask, WorkerReply>({
-      filename: workerFile(),
-      workerData,
-      minThreads: size,
-      maxThreads: size,
-      idleTimeout: Number.POSITIVE_INFINITY,
-    });
-    this.pool.on('workerCreate', () => {
-      this.created += 1;
-      if (this.created > size)
-        logger.warn({ restarts: this.restarts }, 'inference worker restarted');
-    });
-    this.pool.on('error', (error: unknown) =>
-      logger.error({ err: error }, 'inference worker error'),
-    );
-  }
-
-  get restarts(): number {
-    return Math.max(0, this.created - this.size);
-  }
-}
-
 export class InferencePool implements SessionSource {
   readonly parallelism: number;
   private readonly faces: WorkerLane;
@@ -95,20 +59,19 @@ export class InferencePool implements SessionSource {
     const logger = options.logger.child({ module: 'inference-pool' });
     const all = [...options.models];
     const laned = options.detectorLane;
-    this.faces = new WorkerLane(
+    const filename = workerFile();
+    const lane = (size: number, models: Array<[string, Uint8Array]>) =>
+      new WorkerLane({ size, models, threads: options.threads, filename, logger });
+    this.faces = lane(
       options.size,
       all.filter(([name]) => name !== laned),
-      options.threads,
-      logger,
     );
     this.detector =
       laned === undefined
         ? undefined
-        : new WorkerLane(
+        : lane(
             1,
             all.filter(([name]) => name === laned),
-            options.threads,
-            logger,
           );
   }
 
@@ -137,9 +100,9 @@ export class InferencePool implements SessionSource {
     };
   }
 
-  /** Waits for runs in flight, then ends every worker. */
+  /** Waits for runs in flight and for workers still opening their models, then ends every worker. */
   async close(): Promise<void> {
-    await Promise.all([this.faces.pool.close(), this.detector?.pool.close()]);
+    await Promise.all([this.faces.close(), this.detector?.close()]);
   }
 
   private laneOf(model: string): Piscina<RunTask, WorkerReply> {

@@ -2,11 +2,11 @@
 // model bytes the main thread verified against the manifest, each run once on zeros before the
 // worker takes tasks (first runs allocate and pick kernels). A task names a model and carries
 // float32 feeds; outputs go back with their buffers moved, not copied.
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { sessionOptions } from '../models.js';
-import type { RunTask, TensorData, WorkerModels, WorkerReply } from './protocol.js';
+import type { RunTask, SessionsOpen, TensorData, WorkerModels, WorkerReply } from './protocol.js';
 
 const { models, threads } = workerData as WorkerModels;
 
@@ -28,6 +28,9 @@ const sessions = new Map<string, ort.InferenceSession>();
 // The sessions keep what they need of the bytes; emptying workerData's list lets them go (the
 // daemon at 30 faces held ~25 MB less with two face workers and the detector's).
 for (const model of models.splice(0)) sessions.set(model.name, await open(model.name, model.bytes));
+// The pool waits for this before ending the worker (worker-lane.ts).
+const opened: SessionsOpen = { classpulseSessionsOpen: true };
+parentPort?.postMessage(opened);
 
 export default async function run(task: RunTask): Promise<WorkerReply> {
   const session = sessions.get(task.model);

@@ -31,3 +31,16 @@ export type WorkerReply =
       outputNames: string[];
       inputMetadata: InputMetadata[];
     };
+
+/** Posted by a worker on its parent port once every model's session is open and warmed. */
+export interface SessionsOpen {
+  classpulseSessionsOpen: true;
+}
+
+export function isSessionsOpen(message: unknown): message is SessionsOpen {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as Partial<SessionsOpen>).classpulseSessionsOpen === true
+  );
+}

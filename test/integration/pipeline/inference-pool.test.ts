@@ -1,6 +1,7 @@
 // The inference pool with the shipped models in real worker threads: the same numbers as
 // in-process sessions, a worker that dies is replaced (its run fails with InferenceWorkerError and
-// the daemon drops that one frame), and close() ends every worker.
+// the daemon drops that one frame), and close() ends every worker — after each has opened its
+// models, since ending one mid-open aborts the process.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +9,11 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
-import { silentLogger } from '../../../src/log/logger.js';
+import { type Logger, silentLogger } from '../../../src/log/logger.js';
 import { InferencePool } from '../../../src/pipeline/inference/inference-pool.js';
 import { InferenceWorkerError } from '../../../src/pipeline/inference/inference-worker-error.js';
+import { isSessionsOpen } from '../../../src/pipeline/inference/protocol.js';
+import { WorkerLane } from '../../../src/pipeline/inference/worker-lane.js';
 import { ModelStore } from '../../../src/pipeline/model-store.js';
 import type { FrameProcessor } from '../../../src/pipeline/perception.js';
 import { nullSink } from '../daemon/support.js';
@@ -95,6 +98,56 @@ describe('InferencePool', () => {
     expect(stats.failedRuns).toBe(before.failedRuns + failed.length);
     expect(stats.restarts).toBeGreaterThanOrEqual(1);
     expect(stats.workers).toBe(2);
+  });
+});
+
+describe('InferencePool.close', () => {
+  it('closed at once, still waits for every worker to open its models', async () => {
+    const store = new ModelStore({
+      dir: join(ROOT, 'models'),
+      precision: 'int8',
+      floatModels: ['facemesh', 'iris'],
+      threads: 1,
+    });
+    const names = [...MODELS, 'ssd-mobilenetv1'];
+    const fresh = new InferencePool({
+      models: new Map(names.map((name) => [name, store.verifiedBytes(name)])),
+      size: 2,
+      detectorLane: 'ssd-mobilenetv1',
+      threads: 1,
+      logger: silentLogger(),
+    });
+    let opened = 0;
+    // biome-ignore lint/complexity/useLiteralKeys: the test listens on the private lanes' pools
+    for (const lane of [fresh['faces'], fresh['detector']]) {
+      lane?.pool.on('message', (message: unknown) => {
+        if (isSessionsOpen(message)) opened += 1;
+      });
+    }
+    await fresh.close();
+    await store.close();
+    expect(opened).toBe(3);
+    expect(fresh.stats().workers).toBe(0);
+  });
+
+  it('gives up on a worker that never opens after its cap, and says so', async () => {
+    const warnings: string[] = [];
+    const logger = silentLogger();
+    const watched: Logger = Object.assign(Object.create(logger), {
+      warn: (_fields: unknown, message: string) => warnings.push(message),
+    });
+    const lane = new WorkerLane({
+      size: 1,
+      models: [],
+      threads: 1,
+      filename: new URL('../../fixtures/pipeline/never-opens-worker.mjs', import.meta.url).href,
+      logger: watched,
+      openWaitMs: 300,
+    });
+    const started = Date.now();
+    await lane.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(warnings).toEqual([expect.stringMatching(/still opening their models/)]);
   });
 });
 
