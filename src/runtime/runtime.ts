@@ -54,14 +54,7 @@ export class Runtime {
   static async start(options: RuntimeOptions): Promise<Runtime> {
     const { config, logger } = options;
     const models = openModels(config);
-    const pool = openInferencePool(config, models, logger);
-    const publisher = new MqttPublisher({
-      mqtt: config.mqtt,
-      privacy: config.privacy,
-      device: config.device,
-      logger,
-    });
-    // Opt-in; listening first, so a port in use stops the start before a camera is opened.
+    // Opt-in; listening first, so a port in use stops the start before workers or a camera start.
     const metrics = config.metrics.enabled ? new MetricSet() : undefined;
     const metricsServer = metrics
       ? new MetricsServer({
@@ -71,8 +64,15 @@ export class Runtime {
           logger: logger.child({ module: 'metrics' }),
         })
       : undefined;
+    await metricsServer?.start();
+    const pool = openInferencePool(config, models, logger);
+    const publisher = new MqttPublisher({
+      mqtt: config.mqtt,
+      privacy: config.privacy,
+      device: config.device,
+      logger,
+    });
     try {
-      await metricsServer?.start();
       return await Runtime.assemble(options, { models, pool, publisher, metrics, metricsServer });
     } catch (error) {
       // Worker threads, a broker connection or a listening socket would keep the process alive.
