@@ -2,7 +2,7 @@
 // level (eye aspect ratios differ between people and with head pose, so fixed thresholds misfire).
 import type { Config } from '../config/schema.js';
 import type { EyeOpenness } from '../pipeline/types.js';
-import { OpenEyeBaseline } from './open-eye-baseline.js';
+import { OpenEyeBaseline, percentile } from './open-eye-baseline.js';
 import { TimedEvents } from './time-windows.js';
 
 /** The eyes disagree when the less open one is below this share of the more open one. */
@@ -13,6 +13,15 @@ const REBASELINE_MIN_MS = 3000;
 const REBASELINE_FLOOR = 0.5;
 /** "Steady": the low phase's values stay within this share of their median. */
 const REBASELINE_SPREAD = 0.25;
+/**
+ * A closure that went this deep (share of the open level: lids at least 70 % closed, PERCLOS's P70)
+ * and came back up to a lowered level is a blink while looking down, not eyes closed (below).
+ */
+const DEEP_CLOSURE_RATIO = 0.3;
+/** Readings that confirm the eyes are back up at a lowered level (one could be noise). */
+const LOWERED_CONFIRM_READINGS = 2;
+/** Recent readings whose median is the lowered level the next closure is judged against. */
+const LOWERED_WINDOW_READINGS = 8;
 /** Blink rates are computed over at least this much time so a young track does not read 60/min. */
 const MIN_RATE_SPAN_MS = 10_000;
 
@@ -54,6 +63,12 @@ export class BlinkDetector {
   private lowPhase: Array<{ tMs: number; value: number }> = [];
   private closedMsDone = 0;
   private lastOpenness: number | undefined;
+  /** Lowest value of the running closure. */
+  private closureFloor = 0;
+  /** Readings of the running closure back up at its recovery level, not yet confirmed. */
+  private recovery: Array<{ tMs: number; value: number }> = [];
+  /** Open readings while the lids sit lower than openRatio (looking down); empty otherwise. */
+  private lowered: number[] = [];
 
   constructor(options: BlinkDetectorOptions) {
     this.config = options.blink;
@@ -71,6 +86,7 @@ export class BlinkDetector {
       // Whatever happened in the gap is unknown: drop a pending closure and wait for open eyes.
       this.state = 'unknown';
       this.lowPhase = [];
+      this.lowered = [];
     }
     this.lastSampleMs = tMs;
     const baseline = this.baseline.value;
@@ -78,7 +94,10 @@ export class BlinkDetector {
       this.baseline.add(tMs, value);
       return undefined;
     }
-    const closedBelow = this.config.closedRatio * baseline;
+    // Lids lowered after a blink (looking down at the desk) are the level the next closure is
+    // judged against, until the eyes are fully open again.
+    const reference = this.lowered.length > 0 ? percentile(this.lowered, 0.5) : baseline;
+    const closedBelow = this.config.closedRatio * reference;
     const openAbove = this.config.openRatio * baseline;
 
     if (this.state !== 'closed' && value >= openAbove) {
@@ -89,13 +108,20 @@ export class BlinkDetector {
       if (value < closedBelow) {
         this.state = 'closed';
         this.closureStartMs = tMs;
+        this.closureFloor = value;
+        this.recovery = [];
         this.lowPhase = [{ tMs, value }];
       } else {
         this.baseline.add(tMs, value);
+        if (this.lowered.length > 0) this.remember(value);
       }
       return undefined;
     }
     if (this.state === 'closed' && value > openAbove) return this.endClosure(tMs, value);
+    if (this.state === 'closed') {
+      const recovered = this.recoveredAt(tMs, value, reference);
+      if (recovered) return this.endLowered(recovered, tMs, value);
+    }
     this.lowPhase.push({ tMs, value });
     this.maybeRebaseline(baseline);
     return undefined;
@@ -147,20 +173,56 @@ export class BlinkDetector {
   private toOpen(tMs: number, value: number): void {
     this.state = 'open';
     this.lowPhase = [];
+    this.lowered = [];
     this.baseline.add(tMs, value);
   }
 
-  private endClosure(tMs: number, value: number): Blink | undefined {
+  /**
+   * A deep closure whose eyes came back up half-way to the level they closed from, and stayed there
+   * for LOWERED_CONFIRM_READINGS readings, ended when they first did: a blink of a student looking
+   * down, whose lids then rest below openRatio (on franck's clip for 1.5 s at 0.55-0.78 of the
+   * open level, with two more blinks in it; waiting for openRatio took all three for one
+   * eyes-closed phase). Returns the first of those readings once confirmed.
+   */
+  private recoveredAt(tMs: number, value: number, reference: number): { tMs: number } | undefined {
+    this.closureFloor = Math.min(this.closureFloor, value);
+    // Only a blink-long closure: a longer low phase is a pose change or eyes closed, judged as before.
+    if (this.closureFloor >= DEEP_CLOSURE_RATIO * reference) return undefined;
+    if (tMs - this.closureStartMs > this.config.maxBlinkMs) return undefined;
+    if (value < (this.closureFloor + reference) / 2) {
+      this.recovery = [];
+      return undefined;
+    }
+    this.recovery.push({ tMs, value });
+    return this.recovery.length >= LOWERED_CONFIRM_READINGS ? this.recovery[0] : undefined;
+  }
+
+  /** Ends the closure where the eyes came back up; their readings start the lowered level. */
+  private endLowered(recovered: { tMs: number }, tMs: number, value: number): Blink | undefined {
+    const back = this.recovery.map((r) => r.value);
+    const blink = this.endClosure(recovered.tMs, value, tMs);
+    for (const v of back) this.remember(v);
+    return blink;
+  }
+
+  private remember(value: number): void {
+    this.lowered.push(value);
+    if (this.lowered.length > LOWERED_WINDOW_READINGS) this.lowered.shift();
+  }
+
+  /** Ends the running closure at `endMs`; `value`, read at `readMs`, is the reading that ended it. */
+  private endClosure(endMs: number, value: number, readMs = endMs): Blink | undefined {
     const startMs = this.closureStartMs;
-    const durationMs = tMs - startMs;
-    this.toOpen(tMs, value);
+    const durationMs = endMs - startMs;
+    this.toOpen(readMs, value);
+    this.recovery = [];
     if (durationMs > this.config.maxBlinkMs) {
       this.closedMsDone += durationMs;
       return undefined;
     }
     if (durationMs < this.config.minBlinkMs) return undefined;
-    this.blinks.add(tMs);
-    return { startMs, endMs: tMs };
+    this.blinks.add(endMs);
+    return { startMs, endMs };
   }
 
   /**
@@ -184,6 +246,7 @@ export class BlinkDetector {
     this.baseline.replace(this.lowPhase);
     this.state = 'open';
     this.lowPhase = [];
+    this.lowered = [];
   }
 
   /** A running low phase that may still turn out to be a new open level is not closed time yet. */

@@ -104,6 +104,43 @@ describe('BlinkDetector', () => {
     expect(detector.openLevel).toBeLessThan(0.2);
   });
 
+  it('counts blinks of a student looking down, whose lids rest below openRatio between them', () => {
+    // As on franck's clip at 78-81 s: a blink, then 2.4 s of lids at 0.67 of the open level (inside
+    // the closedRatio-openRatio band) with two more blinks in it. Waiting for openRatio made all of
+    // it one 2.5 s eyes-closed phase.
+    const closures = [10_000, 11_000, 11_600].map((startMs) => ({ startMs, durationMs: 150 }));
+    const { detector, blinks } = run({
+      fps: 15,
+      durationMs: 20_000,
+      openLevel: (t) => (t >= 10_150 && t < 12_500 ? 0.2 : 0.3),
+      closures,
+    });
+    expect(blinks.map((b) => b.startMs)).toEqual(
+      closures.map((c) => expect.closeTo(c.startMs, -2)),
+    );
+    for (const blink of blinks) expect(blink.endMs - blink.startMs).toBeLessThanOrEqual(250);
+    expect(detector.eyesClosedMs()).toBe(0);
+  });
+
+  it('does not take lowered lids alone, or half-opened eyes after a long closure, for blinks', () => {
+    // Looking down without blinking: the level steps to 0.6 of the open level for 2 s.
+    const down = run({
+      fps: 15,
+      durationMs: 20_000,
+      openLevel: (t) => (t >= 8000 && t < 10_000 ? 0.18 : 0.3),
+    });
+    expect(down.blinks).toHaveLength(0);
+    // Eyes shut for 1.5 s, then drowsy lids at 0.45 of the open level: closed time, no blink.
+    const drowsy = run({
+      fps: 15,
+      durationMs: 20_000,
+      openLevel: (t) => (t >= 9500 && t < 11_000 ? 0.135 : 0.3),
+      closures: [{ startMs: 8000, durationMs: 1500 }],
+    });
+    expect(drowsy.blinks).toHaveLength(0);
+    expect(drowsy.detector.eyesClosedMs()).toBeGreaterThanOrEqual(2900);
+  });
+
   it('drops a closure interrupted by a gap longer than maxGapMs', () => {
     const blink = defaults('blink');
     // Closed from 5.0 s; no eyes from 5.1 s to 5.1 s + 1.5 × maxGapMs; open afterwards.
