@@ -186,7 +186,7 @@ export class BlinkDetector {
    */
   private recoveredAt(tMs: number, value: number, reference: number): { tMs: number } | undefined {
     this.closureFloor = Math.min(this.closureFloor, value);
-    // Only a blink-long closure: a longer low phase is a pose change or eyes closed, judged as before.
+    // Only a blink-long closure: a longer low phase (pose change, eyes closed) is judged as before.
     if (this.closureFloor >= DEEP_CLOSURE_RATIO * reference) return undefined;
     if (tMs - this.closureStartMs > this.config.maxBlinkMs) return undefined;
     if (value < (this.closureFloor + reference) / 2) {
@@ -210,7 +210,7 @@ export class BlinkDetector {
     if (this.lowered.length > LOWERED_WINDOW_READINGS) this.lowered.shift();
   }
 
-  /** Ends the running closure at `endMs`; `value`, read at `readMs`, is the reading that ended it. */
+  /** Ends the running closure at `endMs`; `value`, read at `readMs`, is the reading ending it. */
   private endClosure(endMs: number, value: number, readMs = endMs): Blink | undefined {
     const startMs = this.closureStartMs;
     const durationMs = endMs - startMs;

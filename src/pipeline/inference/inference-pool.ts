@@ -100,7 +100,7 @@ export class InferencePool implements SessionSource {
     };
   }
 
-  /** Waits for runs in flight and for workers still opening their models, then ends every worker. */
+  /** Waits for runs in flight and for workers still opening their models; ends every worker. */
   async close(): Promise<void> {
     await Promise.all([this.faces.close(), this.detector?.close()]);
   }
