@@ -60,6 +60,8 @@ export class FrameSource {
   private readonly budgetGrid = new FrameGrid(0);
   /** Times of the last frames the budget admitted (offeredIntervalMs), oldest first. */
   private readonly offeredAtMs: number[] = [];
+  /** The newest-frame slot of the paced frames() running now; its drops join droppedStale. */
+  private slot: LatestSlot<Frame> | undefined;
   private readonly counters: FrameSourceStats = {
     state: 'stopped',
     delivered: 0,
@@ -78,7 +80,12 @@ export class FrameSource {
   }
 
   stats(): FrameSourceStats {
-    return { ...this.counters };
+    // Stale frames are counted as they are replaced, so health and the stats line see them while
+    // the camera runs, not only once it stops.
+    return {
+      ...this.counters,
+      droppedStale: this.counters.droppedStale + (this.slot?.dropped ?? 0),
+    };
   }
 
   /**
@@ -107,6 +114,7 @@ export class FrameSource {
       return;
     }
     const slot = new LatestSlot<Frame>((frame) => frame.image.release());
+    this.slot = slot;
     const producer = this.produce(slot, signal).finally(() => slot.close());
     try {
       for (;;) {
@@ -116,8 +124,9 @@ export class FrameSource {
         yield frame;
       }
     } finally {
-      this.counters.droppedStale = slot.dropped;
       await producer;
+      this.counters.droppedStale += slot.dropped;
+      this.slot = undefined;
     }
   }
 
