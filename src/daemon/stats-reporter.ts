@@ -46,7 +46,7 @@ export class StatsReporter {
         skippedBudget: capture.skippedBudget,
         droppedStale: capture.droppedStale,
         reopens: capture.reopens,
-        processedFps: daemon.stats.takeRate(),
+        processedFps: kind === 'final' ? daemon.stats.runRate() : daemon.stats.takeRate(),
         faces: daemon.stats.lastFaces,
         latencyMs: daemon.stats.latency(),
         eventLoopMs: this.eventLoop.take(),

@@ -53,6 +53,8 @@ export class FrameStats {
   workerDropped = 0;
   /** performance.now() of the last processed frame (watchdog progress). */
   lastProgressMs = 0;
+  /** performance.now() of the first processed frame. */
+  private firstProgressMs: number | undefined;
   /** Settles when the first frame is recorded (systemd readiness). */
   readonly firstFrame: Promise<void>;
   private markFirst: (() => void) | undefined;
@@ -76,6 +78,7 @@ export class FrameStats {
     this.processedSinceMark++;
     this.lastFaces = faces;
     this.lastProgressMs = performance.now();
+    this.firstProgressMs ??= this.lastProgressMs;
     for (const [stage, ms] of Object.entries(timingsMs)) {
       let window = this.stages.get(stage);
       if (!window) {
@@ -99,6 +102,15 @@ export class FrameStats {
     this.markMs = now;
     this.processedSinceMark = 0;
     return Math.round(rate * 10) / 10;
+  }
+
+  /**
+   * Processed fps over the whole run, first frame to last: the final stats line's figure, where
+   * the interval since the previous line may hold only the last frame or two.
+   */
+  runRate(): number {
+    const spanS = (this.lastProgressMs - (this.firstProgressMs ?? this.lastProgressMs)) / 1000;
+    return spanS > 0 ? Math.round(((this.processedTotal - 1) / spanS) * 10) / 10 : 0;
   }
 
   latency(): Record<string, LatencySummary> {
