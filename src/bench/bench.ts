@@ -114,9 +114,23 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   // Until every tile row has had its detection run; a quick run only needs the first faces.
   const classroomWarmUp = options.quick ? 2 : config.detection.intervalFrames * rounds + 1;
   const classroomFrames = classroomWarmUp + plan.classroomFrames;
+  // The scale rows time the daemon's steady state in a settled class: after the detection
+  // interval has backed off to detection.maxIntervalFrames, over at least one such interval, so
+  // the frame times carry the detector's cost at the rate a settled class pays it.
+  const scaleWarmUp = options.quick
+    ? 2
+    : classroomWarmUp + settlingFrames(config.detection, rounds);
+  const scaleMeasured = options.quick
+    ? plan.classroomFrames
+    : Math.max(plan.classroomFrames, config.detection.maxIntervalFrames);
+  const scaleFrames = scaleWarmUp + scaleMeasured;
   const progress = new ProgressBar({
     total:
-      11 + 3 * realFrames + classroomFrames * (3 * plan.faceCounts.length + 3) + plan.tfjsFrames,
+      11 +
+      3 * realFrames +
+      classroomFrames * (plan.faceCounts.length + 3) +
+      scaleFrames * 2 * plan.faceCounts.length +
+      plan.tfjsFrames,
     name: 'bench',
     ...(options.stderr ? { out: options.stderr } : {}),
   });
@@ -188,8 +202,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     logger,
     crops,
     faceCounts: plan.faceCounts,
-    warmUpFrames: classroomWarmUp,
-    measuredFrames: plan.classroomFrames,
+    warmUpFrames: scaleWarmUp,
+    measuredFrames: scaleMeasured,
     workers: inferenceWorkers(config),
     tiles: classroomTiles,
     progress,
@@ -201,7 +215,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const everyFrame = (model: Config['detection']['model']) => ({
     config,
     logger,
-    detection: { intervalFrames: 1, tiles: 1, model },
+    detection: { intervalFrames: 1, maxIntervalFrames: 1, tiles: 1, model },
   });
   const blazeFace = await buildVariant(
     { key: 'blazeface', precision: 'int8', floatModels },
@@ -250,6 +264,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       threads: config.models.threads,
       detector: config.detection.model,
       intervalFrames: config.detection.intervalFrames,
+      maxIntervalFrames: config.detection.maxIntervalFrames,
       floatModels,
       classroomTiles,
     },
@@ -293,4 +308,18 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     },
     wallS: round((performance.now() - started) / 1000),
   };
+}
+
+/**
+ * Frames a settled scene takes to back the detection interval off from intervalFrames to
+ * maxIntervalFrames: one quiet coverage (a run per tile row) at each interval below the longest.
+ */
+function settlingFrames(detection: Config['detection'], rounds: number): number {
+  let frames = 0;
+  let interval = detection.intervalFrames;
+  while (interval < detection.maxIntervalFrames) {
+    frames += interval * rounds;
+    interval = Math.min(interval * 2, detection.maxIntervalFrames);
+  }
+  return frames;
 }

@@ -35,6 +35,7 @@ export interface BenchReport {
     threads: number;
     detector: string;
     intervalFrames: number;
+    maxIntervalFrames: number;
     floatModels: string;
     classroomTiles: number;
   };

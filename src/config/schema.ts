@@ -130,6 +130,16 @@ export const schema = {
         'budget is a detection every ~0.53 s, as 5 frames were at 10 fps; blink F1 on the scaled ' +
         'franck clips was the same as with 5, for 5-16 % less CPU (docs/performance.md).',
     ),
+    maxIntervalFrames: leaf(
+      intIn(1, 600),
+      32,
+      'In a settled class, run the detector at most this seldom: each time a whole frame’s ' +
+        'worth of detection runs (every row of tiles) finds no new face that FaceMesh follows and ' +
+        'moves no region, the interval doubles from intervalFrames up to this; a new face, a lost ' +
+        'track or a region the detector had to move brings it back at once. 32 at 15 fps is a ' +
+        'detection every ~2.1 s (docs/performance.md). At or below intervalFrames the cadence ' +
+        'stays fixed.',
+    ),
     minFacePx: leaf(
       intIn(8, 512),
       16,

@@ -95,6 +95,7 @@ export class Pipeline {
     this.schedule = new DetectionSchedule({
       detector: this.detector,
       intervalFrames: options.detection.intervalFrames,
+      maxIntervalFrames: options.detection.maxIntervalFrames,
       lane: options.detectorLane ?? false,
     });
     this.landmarker = new FaceLandmarker({
@@ -195,6 +196,15 @@ export class Pipeline {
     );
     this.trackLost = trackLost;
     this.remembered = remembered;
+    if (detected) {
+      this.schedule.settle({
+        // A face FaceMesh cannot measure is found afresh by every run (nothing holds it between
+        // runs), so it cannot count as news, or one such face would pin the cadence for good.
+        newFaces: observations.filter((o) => o.trackId === undefined && o.landmarks).length,
+        movedFaces: jobs.filter((j) => j.moved).length,
+        coverageRuns: this.detector.coverageRuns(frame.width, frame.height),
+      });
+    }
     timingsMs.geometry = performance.now() - t0;
 
     const described = await this.describer.describe(frame.image, observations, {

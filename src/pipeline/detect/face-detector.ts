@@ -39,15 +39,18 @@ export class FaceDetector {
     if (name === 'blazeface') this.anchors = blazefaceAnchors(side);
   }
 
+  /** Detection runs that cover a frame of this size once: one per row of tiles. */
+  coverageRuns(widthPx: number, heightPx: number): number {
+    return detectionRounds(widthPx, heightPx, this.tilesFor(widthPx, heightPx));
+  }
+
   /**
    * Faces in frame pixels, best first, after NMS across the windows: the whole frame and, with
    * tiling, the next row of tiles (every tile with `allTiles`).
    */
   async detect(image: Mat, options: { allTiles?: boolean } = {}): Promise<Detection[]> {
     const { detection } = this.options;
-    // Tiles undo the shrinking of a large frame into the input; a frame that is not shrunk (a
-    // 400×300 webcam into SSD's 512) already shows its faces at full resolution.
-    const tiles = Math.max(image.cols, image.rows) > this.inputPx ? detection.tiles : 1;
+    const tiles = this.tilesFor(image.cols, image.rows);
     const row = options.allTiles ? undefined : this.nextRow;
     this.nextRow = (this.nextRow + 1) % detectionRounds(image.cols, image.rows, tiles);
     const frame = { widthPx: image.cols, heightPx: image.rows };
@@ -64,6 +67,14 @@ export class FaceDetector {
       all.filter((d) => d.w >= detection.minFacePx),
       { iouThreshold: detection.nmsIou, containThreshold: CONTAINED_SHARE },
     );
+  }
+
+  /**
+   * Tiles undo the shrinking of a large frame into the input; a frame that is not shrunk (a
+   * 400×300 webcam into SSD's 512) already shows its faces at full resolution.
+   */
+  private tilesFor(widthPx: number, heightPx: number): number {
+    return Math.max(widthPx, heightPx) > this.inputPx ? this.options.detection.tiles : 1;
   }
 
   /** Cuts the window synchronously (before its first await), then runs the model on it. */

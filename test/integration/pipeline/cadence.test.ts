@@ -100,6 +100,49 @@ describe('pipeline scheduling', () => {
     pipeline.setDetectionIntervalScale(1);
   });
 
+  it('backs the detector off on a settled face, and comes back to the cadence after a loss', async () => {
+    const settling = testPipeline({
+      detection: { ...DETECTION, intervalFrames: 4, maxIntervalFrames: 16 },
+    });
+    await settling.init();
+    const detectedOn: number[] = [];
+    let hints: TrackHint[] = [];
+    const play = async (from: number, to: number, image: Mat) => {
+      for (let seq = from; seq <= to; seq++) {
+        const result = await settling.process(frameOf(seq, image), hints);
+        if (result.detected) detectedOn.push(seq);
+        if (result.observations.length > 0) hints = hintsFrom(result);
+      }
+    };
+    // 400×300 needs no tiles: one run covers the frame. The face is new on frame 0; every run
+    // after finds only it, so the interval doubles 4 → 8 → 16 and stays at 16.
+    await play(0, 64, face);
+    expect(detectedOn).toEqual([0, 4, 12, 28, 44, 60]);
+    // The face leaves for a frame: the detector runs on the next one, and then every 4 again.
+    detectedOn.length = 0;
+    await play(65, 65, empty);
+    await play(66, 75, face);
+    expect(detectedOn).toEqual([66, 70]);
+  });
+
+  it('backs off only after a quiet run over every row of tiles', async () => {
+    const settling = testPipeline({
+      detection: { ...DETECTION, intervalFrames: 4, maxIntervalFrames: 16 },
+    });
+    await settling.init();
+    // The clip's frame in a 1280×720 room: tiled in 2 rows, so a coverage takes 2 runs.
+    const room = new cv.Mat(720, 1280, cv.CV_8UC3, [120, 120, 120]);
+    face.copyTo(room.getRegion(new cv.Rect(440, 200, face.cols, face.rows)));
+    const detectedOn: number[] = [];
+    let hints: TrackHint[] = [];
+    for (let seq = 0; seq <= 60; seq++) {
+      const result = await settling.process(frameOf(seq, room), hints);
+      if (result.detected) detectedOn.push(seq);
+      hints = hintsFrom(result);
+    }
+    expect(detectedOn).toEqual([0, 4, 8, 16, 24, 40, 56]);
+  });
+
   it('restarts a region from the detection when the face jumped further than the region follows', async () => {
     const everyFrame = testPipeline({ detection: { ...DETECTION, intervalFrames: 1 } });
     await everyFrame.init();
