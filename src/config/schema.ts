@@ -126,9 +126,10 @@ export const schema = {
     intervalFrames: leaf(
       intIn(1, 300),
       8,
-      'Run the detector every N processed frames (sooner when a track is lost). 8 at the 15 fps ' +
-        'budget is a detection every ~0.53 s, as 5 frames were at 10 fps; blink F1 on the scaled ' +
-        'franck clips was the same as with 5, for 5-16 % less CPU (docs/performance.md).',
+      'Run the detector every N processed frames (and at once around a face that was lost). 8 ' +
+        'at the 15 fps budget is a detection every ~0.53 s, as 5 frames were at 10 fps; blink F1 ' +
+        'on the scaled franck clips was the same as with 5, for 5-16 % less CPU ' +
+        '(docs/performance.md).',
     ),
     maxIntervalFrames: leaf(
       intIn(1, 600),

@@ -39,8 +39,8 @@ export interface FrameObservations {
   /** Observation indices to describe. */
   wantEmbedding: number[];
   wantExpression: number[];
-  /** A face we were following disappeared: the detector should look again at once. */
-  trackLost: boolean;
+  /** Where faces we were following disappeared: the detector looks there again at once. */
+  lostBoxes: Box[];
 }
 
 export interface ObserveOptions {
@@ -71,7 +71,7 @@ export function measuredFaces(
     remembered: [],
     wantEmbedding: [],
     wantExpression: [],
-    trackLost: false,
+    lostBoxes: [],
   };
   const { observations, remembered, wantEmbedding, wantExpression } = out;
   const every = options.describeEveryFace;
@@ -137,7 +137,7 @@ export function measuredFaces(
       // Re-detect at once when a face we were following disappears. A hinted track that was
       // already missing (e.g. a duplicate of a face another track holds) must not force the
       // detector on every frame for as long as the tracker keeps it.
-      out.trackLost = true;
+      out.lostBoxes.push(job.hint.box);
     }
   });
   return out;

@@ -23,7 +23,13 @@ import { type Job, measuredFaces } from './frame-observations.js';
 import { LANDMARK_REGION_SCALE, regionFromBox } from './geometry/face-region.js';
 import { FaceLandmarker } from './landmarks/face-landmarker.js';
 import type { SessionSource } from './models.js';
-import { type Observation, PIPELINE_STAGES, type PipelineStage, type TrackHint } from './types.js';
+import {
+  type Box,
+  type Observation,
+  PIPELINE_STAGES,
+  type PipelineStage,
+  type TrackHint,
+} from './types.js';
 
 export interface PipelineResult {
   observations: Observation[];
@@ -86,7 +92,8 @@ export class Pipeline {
   private readonly describer: FaceDescriber;
   private readonly logger: Logger;
   private remembered: RememberedFace[] = [];
-  private trackLost = false;
+  /** Boxes of the faces the last frame lost. */
+  private lostBoxes: Box[] = [];
   private readonly schedule: DetectionSchedule;
 
   constructor(private readonly options: PipelineOptions) {
@@ -140,7 +147,7 @@ export class Pipeline {
     });
 
     const detectStarted = performance.now();
-    const detections = await this.schedule.next(frame, hints.length, this.trackLost);
+    const detections = await this.schedule.next(frame, hints.length, this.lostBoxes);
     const detected = detections !== undefined;
     if (detections) {
       const { byTracked, fresh } = matchDetections(
@@ -185,7 +192,7 @@ export class Pipeline {
     timingsMs.iris = timings.irisMs;
 
     const t0 = performance.now();
-    const { observations, remembered, wantEmbedding, wantExpression, trackLost } = measuredFaces(
+    const { observations, remembered, wantEmbedding, wantExpression, lostBoxes } = measuredFaces(
       jobs,
       faces,
       {
@@ -194,7 +201,7 @@ export class Pipeline {
         describeEveryFace: this.options.describeEveryFace === true,
       },
     );
-    this.trackLost = trackLost;
+    this.lostBoxes = lostBoxes;
     this.remembered = remembered;
     if (detected) {
       this.schedule.settle({

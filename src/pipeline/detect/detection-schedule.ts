@@ -1,5 +1,8 @@
-// When the detector runs and which frame its boxes join: at once with nothing tracked or after a
-// track was lost, else every `detection.intervalFrames` (× the adaptation's scale) frames. A
+// When the detector runs and which frame its boxes join: at once with nothing tracked, else every
+// `detection.intervalFrames` (× the adaptation's scale) frames. A face lost from one frame to the
+// next is looked for at once, but only around where it was (FaceDetector.detectAround: one window
+// instead of the frame and a row of tiles), so a face FaceMesh keeps losing and the detector keeps
+// finding does not run the whole detector on every other frame. A
 // settled class needs the detector less: once every detection run over a whole frame's worth of
 // tile rows has found nothing new (every face already followed by its landmarks, none moved off
 // its region), the interval doubles, up to `detection.maxIntervalFrames`; anything new brings it
@@ -7,8 +10,9 @@
 // its boxes join the first frame processed after it ends, so tracked faces never wait for it;
 // without the lane (replay, tools) a due detection is awaited on its own frame, which keeps a
 // replay reproducible.
+import type { Mat } from '../../capture/cv.js';
 import type { Frame } from '../../capture/frame.js';
-import type { Detection } from '../types.js';
+import type { Box, Detection } from '../types.js';
 import type { FaceDetector } from './face-detector.js';
 
 export interface DetectionScheduleOptions {
@@ -47,9 +51,11 @@ export class DetectionSchedule {
 
   constructor(private readonly options: DetectionScheduleOptions) {}
 
+  private started = false;
+
   /** The detector ran, or was started in the lane, on the last frame `next` was asked about. */
   get startedThisFrame(): boolean {
-    return this.framesSince === 0;
+    return this.started;
   }
 
   /** Adaptation under load: every `intervalFrames × scale` frames (losses still trigger at once). */
@@ -58,21 +64,17 @@ export class DetectionSchedule {
     this.intervalScale = scale;
   }
 
-  /** Frames between detections now, before the adaptation's scale (for tests and health). */
-  get settledIntervalFrames(): number {
-    return Math.round(this.options.intervalFrames * this.settledScale);
-  }
-
   /**
    * Told, on the frame a detection joined, what it brought: nothing new over a whole coverage of
    * the frame doubles the interval; anything new returns it to intervalFrames.
    */
   settle(outcome: DetectionOutcome): void {
-    if (outcome.newFaces > 0 || outcome.movedFaces > 0) {
+    // A face found again where it was lost was moved there on purpose: only a new face counts.
+    if (outcome.newFaces > 0 || (!this.forced && outcome.movedFaces > 0)) {
       this.unsettle();
       return;
     }
-    // A run forced by a loss found the face it looked for; that says nothing of a settled class.
+    // A search for lost faces or a first look says nothing of a settled class.
     if (this.forced) return;
     this.quietRuns += 1;
     if (this.quietRuns < Math.max(1, outcome.coverageRuns)) return;
@@ -85,27 +87,38 @@ export class DetectionSchedule {
   /**
    * This frame's detections, or undefined when none join it: awaited when due (inline, or with
    * nothing tracked yet), else started in the lane and joined on a later frame. `tracked`: faces
-   * followed into this frame; `trackLost`: the last frame lost one.
+   * followed into this frame; `lost`: the boxes of faces the last frame lost.
    */
-  async next(frame: Frame, tracked: number, trackLost: boolean): Promise<Detection[] | undefined> {
+  async next(
+    frame: Frame,
+    tracked: number,
+    lost: readonly Box[],
+  ): Promise<Detection[] | undefined> {
+    this.started = false;
     const pending = this.pending;
     if (pending?.done) {
       this.pending = undefined;
       if ('error' in pending) throw pending.error;
       return pending.detections;
     }
-    if (tracked === 0 || trackLost) this.unsettle();
-    if (pending || !this.due(tracked, trackLost)) {
+    if (tracked === 0) this.unsettle();
+    const due = this.due(tracked);
+    if (pending || (!due && lost.length === 0)) {
       this.framesSince += 1;
       return undefined;
     }
-    this.framesSince = 0;
-    this.forced = tracked === 0 || trackLost;
+    this.started = true;
+    this.forced = tracked === 0 || !due;
     const { detector, lane } = this.options;
-    if (!lane || tracked === 0) return detector.detect(frame.image);
+    // A search around lost faces leaves the cadence of the whole-frame runs as it was.
+    if (due) this.framesSince = 0;
+    else this.framesSince += 1;
+    const search = (image: Mat) =>
+      due ? detector.detect(image) : detector.detectAround(image, lost);
+    if (!lane || tracked === 0) return search(frame.image);
     // Windows are cut in turn while this frame goes on and is released: the lane cuts from a copy.
     const image = frame.image.copy();
-    const running = detector.detect(image).finally(() => image.release());
+    const running = search(image).finally(() => image.release());
     this.pending = { done: false };
     running.then(
       (detections) => {
@@ -123,10 +136,10 @@ export class DetectionSchedule {
     this.quietRuns = 0;
   }
 
-  private due(tracked: number, trackLost: boolean): boolean {
+  private due(tracked: number): boolean {
     const interval = Math.round(
       this.options.intervalFrames * this.settledScale * this.intervalScale,
     );
-    return tracked === 0 || trackLost || this.framesSince + 1 >= interval;
+    return tracked === 0 || this.framesSince + 1 >= interval;
   }
 }

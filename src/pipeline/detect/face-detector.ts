@@ -11,7 +11,7 @@ import type { Box, Detection } from '../types.js';
 import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
 import { CONTAINED_SHARE, nonMaxSuppression } from './nms.js';
 import { decodeNormalisedBoxes } from './ssd-decode.js';
-import { cutByTileEdge, detectionRounds, detectionWindows } from './tiles.js';
+import { cutByTileEdge, detectionRounds, detectionWindows, searchWindow } from './tiles.js';
 
 export interface FaceDetectorOptions {
   detection: Config['detection'];
@@ -49,7 +49,6 @@ export class FaceDetector {
    * tiling, the next row of tiles (every tile with `allTiles`).
    */
   async detect(image: Mat, options: { allTiles?: boolean } = {}): Promise<Detection[]> {
-    const { detection } = this.options;
     const tiles = this.tilesFor(image.cols, image.rows);
     const row = options.allTiles ? undefined : this.nextRow;
     this.nextRow = (this.nextRow + 1) % detectionRounds(image.cols, image.rows, tiles);
@@ -63,6 +62,12 @@ export class FaceDetector {
       const window = windows[i];
       return i === 0 || !window ? boxes : boxes.filter((d) => !cutByTileEdge(d, window, frame));
     });
+    return this.merged(all);
+  }
+
+  /** The detections of several windows as one list: small ones dropped, overlaps merged. */
+  private merged(all: Detection[]): Detection[] {
+    const { detection } = this.options;
     return nonMaxSuppression(
       all.filter((d) => d.w >= detection.minFacePx),
       { iouThreshold: detection.nmsIou, containThreshold: CONTAINED_SHARE },
@@ -75,6 +80,22 @@ export class FaceDetector {
    */
   private tilesFor(widthPx: number, heightPx: number): number {
     return Math.max(widthPx, heightPx) > this.inputPx ? this.options.detection.tiles : 1;
+  }
+
+  /**
+   * Faces near `boxes` (faces lost from the last frame): one square window around each, a few
+   * face widths wide, so the face sits in it at a size the detector finds well. Faces cut by a
+   * window's edge inside the frame are dropped, as at tile edges.
+   */
+  async detectAround(image: Mat, boxes: readonly Box[]): Promise<Detection[]> {
+    const frame = { widthPx: image.cols, heightPx: image.rows };
+    const windows = boxes.map((box) => searchWindow(box, frame));
+    const found = await startInTurn(windows, (window) => this.detectWindow(image, window));
+    const all = found.flatMap((boxes, i) => {
+      const window = windows[i];
+      return window ? boxes.filter((d) => !cutByTileEdge(d, window, frame)) : boxes;
+    });
+    return this.merged(all);
   }
 
   /** Cuts the window synchronously (before its first await), then runs the model on it. */

@@ -12,6 +12,7 @@ import {
   cutByTileEdge,
   detectionRounds,
   detectionWindows,
+  searchWindow,
   TILE_OVERLAP,
 } from '../../../src/pipeline/detect/tiles.js';
 
@@ -126,6 +127,30 @@ describe('detection windows', () => {
     }
     expect(rows.flatMap((w) => w.slice(1))).toEqual(all);
     expect(detectionWindows(1280, 720, 3, 4)).toEqual(rows[1]);
+  });
+});
+
+describe('the window a lost face is looked for in', () => {
+  const frame = { widthPx: 1280, heightPx: 720 };
+
+  it('is a square of five face widths centred on where the face was', () => {
+    const window = searchWindow({ x: 600, y: 100, w: 40, h: 44 }, frame);
+    expect(window).toEqual({ x: 510, y: 12, w: 220, h: 220 });
+  });
+
+  it('stays inside the frame at its edges, and is never larger than its short side', () => {
+    expect(searchWindow({ x: 5, y: 690, w: 30, h: 30 }, frame)).toEqual({
+      x: 0,
+      y: 570,
+      w: 150,
+      h: 150,
+    });
+    expect(searchWindow({ x: 500, y: 200, w: 300, h: 320 }, frame)).toEqual({
+      x: 290,
+      y: 0,
+      w: 720,
+      h: 720,
+    });
   });
 });
 
