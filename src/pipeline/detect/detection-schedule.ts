@@ -1,12 +1,12 @@
 // When the detector runs and which frame its boxes join: at once with nothing tracked, else every
-// `detection.intervalFrames` (× the adaptation's scale) frames. A face lost from one frame to the
-// next is looked for at once, but only around where it was (FaceDetector.detectAround: one window
-// instead of the frame and a row of tiles), so a face FaceMesh keeps losing and the detector keeps
-// finding does not run the whole detector on every other frame. A
-// settled class needs the detector less: once every detection run over a whole frame's worth of
-// tile rows has found nothing new (every face already followed by its landmarks, none moved off
-// its region), the interval doubles, up to `detection.maxIntervalFrames`; anything new brings it
-// back at once. In the lane (the daemon on a live camera) a due detection starts on one frame and
+// `detection.intervalFrames` (× the adaptation's scale) frames. A settled class needs the detector
+// less: once every detection run over a whole frame's worth of tile rows has found nothing new
+// (every face already followed by its landmarks, none moved off its region), the interval
+// doubles, up to `detection.maxIntervalFrames`; anything new brings it back at once. A face lost
+// from one frame to the next is looked for at once, but only around where it was
+// (FaceDetector.detectAround: one window instead of the frame and a row of tiles), so a face that
+// FaceMesh keeps losing and the detector keeps finding does not run the whole detector on every
+// other frame. In the lane (the daemon on a live camera) a due detection starts on one frame and
 // its boxes join the first frame processed after it ends, so tracked faces never wait for it;
 // without the lane (replay, tools) a due detection is awaited on its own frame, which keeps a
 // replay reproducible.
@@ -40,8 +40,10 @@ export class DetectionSchedule {
   private settledScale = 1;
   /** Detection runs in a row that found nothing new. */
   private quietRuns = 0;
-  /** The last detection ran because nothing was tracked or a track was lost. */
+  /** The last detection was a first look (nothing tracked) or a search around lost faces. */
   private forced = false;
+  /** A detection ran, or started in the lane, on the frame `next` was last asked about. */
+  private started = false;
   /** The detection running in the lane, and what it found once it is done. */
   private pending:
     | { done: false }
@@ -51,14 +53,12 @@ export class DetectionSchedule {
 
   constructor(private readonly options: DetectionScheduleOptions) {}
 
-  private started = false;
-
   /** The detector ran, or was started in the lane, on the last frame `next` was asked about. */
   get startedThisFrame(): boolean {
     return this.started;
   }
 
-  /** Adaptation under load: every `intervalFrames × scale` frames (losses still trigger at once). */
+  /** Adaptation under load: every `intervalFrames × scale` frames (lost faces still at once). */
   setIntervalScale(scale: number): void {
     if (!(scale >= 1)) throw new Error(`detection interval scale must be >= 1, got ${scale}`);
     this.intervalScale = scale;

@@ -85,9 +85,14 @@ export class FaceDetector {
   /**
    * Faces near `boxes` (faces lost from the last frame): one square window around each, a few
    * face widths wide, so the face sits in it at a size the detector finds well. Faces cut by a
-   * window's edge inside the frame are dropped, as at tile edges.
+   * window's edge inside the frame are dropped, as at tile edges. With as many lost faces as a
+   * whole run has windows (everyone lost at once: a camera glitch), it is a whole run.
    */
   async detectAround(image: Mat, boxes: readonly Box[]): Promise<Detection[]> {
+    const tiles = this.tilesFor(image.cols, image.rows);
+    if (boxes.length >= detectionWindows(image.cols, image.rows, tiles, 0).length) {
+      return this.detect(image);
+    }
     const frame = { widthPx: image.cols, heightPx: image.rows };
     const windows = boxes.map((box) => searchWindow(box, frame));
     const found = await startInTurn(windows, (window) => this.detectWindow(image, window));
