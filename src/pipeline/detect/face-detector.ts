@@ -52,22 +52,23 @@ export class FaceDetector {
     const tiles = this.tilesFor(image.cols, image.rows);
     const row = options.allTiles ? undefined : this.nextRow;
     this.nextRow = (this.nextRow + 1) % detectionRounds(image.cols, image.rows, tiles);
-    const frame = { widthPx: image.cols, heightPx: image.rows };
-    const windows = detectionWindows(image.cols, image.rows, tiles, row);
-    // Windows are cut one after another, the event loop running in between, and their runs go
-    // out as they are cut (a pool runs them on several workers at once).
-    const found = await startInTurn(windows, (window) => this.detectWindow(image, window));
-    // The first window is the whole frame; a tile drops the faces its edges cut.
-    const all = found.flatMap((boxes, i) => {
-      const window = windows[i];
-      return i === 0 || !window ? boxes : boxes.filter((d) => !cutByTileEdge(d, window, frame));
-    });
-    return this.merged(all);
+    return this.detectIn(image, detectionWindows(image.cols, image.rows, tiles, row));
   }
 
-  /** The detections of several windows as one list: small ones dropped, overlaps merged. */
-  private merged(all: Detection[]): Detection[] {
+  /**
+   * The faces of several windows as one list. Windows are cut one after another, the event loop
+   * running in between, and their runs go out as they are cut (a pool runs them on several
+   * workers at once). A window drops the faces its inner edges cut (the whole frame has none);
+   * then small faces are dropped and overlaps merged.
+   */
+  private async detectIn(image: Mat, windows: Box[]): Promise<Detection[]> {
     const { detection } = this.options;
+    const frame = { widthPx: image.cols, heightPx: image.rows };
+    const found = await startInTurn(windows, (window) => this.detectWindow(image, window));
+    const all = found.flatMap((boxes, i) => {
+      const window = windows[i];
+      return window ? boxes.filter((d) => !cutByTileEdge(d, window, frame)) : boxes;
+    });
     return nonMaxSuppression(
       all.filter((d) => d.w >= detection.minFacePx),
       { iouThreshold: detection.nmsIou, containThreshold: CONTAINED_SHARE },
@@ -94,13 +95,10 @@ export class FaceDetector {
       return this.detect(image);
     }
     const frame = { widthPx: image.cols, heightPx: image.rows };
-    const windows = boxes.map((box) => searchWindow(box, frame));
-    const found = await startInTurn(windows, (window) => this.detectWindow(image, window));
-    const all = found.flatMap((boxes, i) => {
-      const window = windows[i];
-      return window ? boxes.filter((d) => !cutByTileEdge(d, window, frame)) : boxes;
-    });
-    return this.merged(all);
+    return this.detectIn(
+      image,
+      boxes.map((box) => searchWindow(box, frame)),
+    );
   }
 
   /** Cuts the window synchronously (before its first await), then runs the model on it. */
