@@ -134,9 +134,9 @@ export function measuredFaces(
         detectorOnly: true,
       });
     } else if (job.hint && job.recalled) {
-      // Re-detect at once when a face we were following disappears. A hinted track that was
-      // already missing (e.g. a duplicate of a face another track holds) must not force the
-      // detector on every frame for as long as the tracker keeps it.
+      // Look for a face we were following at once, around where it disappeared. A hinted track
+      // that was already missing (e.g. a duplicate of a face another track holds) must not send
+      // the detector there on every frame for as long as the tracker keeps it.
       out.lostBoxes.push(job.hint.box);
     }
   });
