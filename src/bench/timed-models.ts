@@ -1,6 +1,6 @@
 // A SessionSource that hands out the real sessions with `run` timed, so the bench can split a
 // frame's time into model calls and everything else (pre/post-processing, JS, tracking).
-import type { ModelSession, SessionSource } from '../pipeline/models.js';
+import { inputArray, type ModelSession, type SessionSource } from '../pipeline/models.js';
 
 export class TimedModels implements SessionSource {
   /** Milliseconds spent inside `session.run` since the last `take()`. */
@@ -11,6 +11,10 @@ export class TimedModels implements SessionSource {
 
   get parallelism(): number {
     return this.inner.parallelism ?? 1;
+  }
+
+  inputArray(length: number): Float32Array {
+    return inputArray(this.inner, length);
   }
 
   session(name: string): Promise<ModelSession> {

@@ -44,6 +44,17 @@ export interface SessionSource {
    * many batches. 1 (or absent) for in-process sessions, where runs are serial anyway.
    */
   readonly parallelism?: number;
+  /**
+   * Memory for a model input of `length` floats, every element of which the caller writes before
+   * the run. The inference pool hands out buffers that come back from its workers after each run
+   * (input-buffers.ts); without it, `inputArray` makes a new one.
+   */
+  inputArray?(length: number): Float32Array;
+}
+
+/** An input array from the source's buffers where it keeps some, else a new one. */
+export function inputArray(source: SessionSource, length: number): Float32Array {
+  return source.inputArray?.(length) ?? new Float32Array(length);
 }
 
 export interface Fp32DirectoryOptions {

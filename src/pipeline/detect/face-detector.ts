@@ -6,7 +6,7 @@ import type { Mat } from '../../capture/cv.js';
 import type { Config } from '../../config/schema.js';
 import { RAW_0_255, SIGNED_1, warpInto } from '../image/warp-tensor.js';
 import { startInTurn } from '../inference/batches.js';
-import type { ModelSession, SessionSource } from '../models.js';
+import { inputArray, type ModelSession, type SessionSource } from '../models.js';
 import type { Box, Detection } from '../types.js';
 import { type AnchorPoint, blazefaceAnchors, decodeBlazeface } from './blazeface-decode.js';
 import { CONTAINED_SHARE, nonMaxSuppression } from './nms.js';
@@ -107,7 +107,7 @@ export class FaceDetector {
     if (!session) throw new Error('FaceDetector.detect() before init()');
     const side = Math.max(window.w, window.h);
     const s = this.inputPx / side;
-    const input = new Float32Array(3 * this.inputPx * this.inputPx);
+    const input = inputArray(this.options.models, 3 * this.inputPx * this.inputPx);
     const blazeface = this.options.detection.model === 'blazeface';
     warpInto(
       image,

@@ -13,6 +13,7 @@ import type { Piscina } from 'piscina';
 import type { Logger } from '../../log/logger.js';
 import type { ModelSession, SessionSource } from '../models.js';
 import { InferenceWorkerError } from './inference-worker-error.js';
+import { InputBuffers } from './input-buffers.js';
 import type { RunTask, TensorData, WorkerReply } from './protocol.js';
 import { WorkerLane } from './worker-lane.js';
 
@@ -53,6 +54,7 @@ export class InferencePool implements SessionSource {
   private readonly detector: WorkerLane | undefined;
   private readonly sessions = new Map<string, Promise<ModelSession>>();
   private failedRuns = 0;
+  private readonly inputs = new InputBuffers();
 
   constructor(private readonly options: InferencePoolOptions) {
     this.parallelism = options.size;
@@ -86,6 +88,10 @@ export class InferencePool implements SessionSource {
       this.sessions.set(name, pending);
     }
     return pending;
+  }
+
+  inputArray(length: number): Float32Array {
+    return this.inputs.take(length);
   }
 
   stats(): InferencePoolStats {
@@ -152,6 +158,7 @@ export class InferencePool implements SessionSource {
       throw new InferenceWorkerError(model, error);
     }
     if (reply.kind !== 'run') throw new Error(`inference pool: bad reply for ${model}`);
+    for (const buffer of reply.inputs) this.inputs.give(buffer);
     return Object.fromEntries(
       Object.entries(reply.outputs).map(([name, t]) => [
         name,

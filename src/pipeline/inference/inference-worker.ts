@@ -1,7 +1,7 @@
 // One inference worker of the pool (inference-pool.ts): its own onnxruntime sessions, opened from
 // model bytes the main thread verified against the manifest, each run once on zeros before the
 // worker takes tasks (first runs allocate and pick kernels). A task names a model and carries
-// float32 feeds; outputs go back with their buffers moved, not copied.
+// float32 feeds; outputs go back with their buffers moved, not copied, and so do the feeds'.
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -61,7 +61,10 @@ export default async function run(task: RunTask): Promise<WorkerReply> {
     outputs[name] = { dims: [...tensor.dims], data: tensor.data };
     buffers.push(tensor.data.buffer as ArrayBuffer);
   }
-  const reply: WorkerReply = { kind: 'run', outputs };
+  // The inputs go back too: the main thread reuses them instead of allocating per run.
+  const inputs = Object.values(task.feeds).map((t) => t.data.buffer as ArrayBuffer);
+  buffers.push(...inputs);
+  const reply: WorkerReply = { kind: 'run', outputs, inputs };
   // piscina's Transferable, marked by move(): the reply travels with its output buffers moved.
   return move({
     get [transferableSymbol]() {

@@ -24,7 +24,12 @@ interface InputMetadata {
 }
 
 export type WorkerReply =
-  | { kind: 'run'; outputs: Record<string, TensorData> }
+  | {
+      kind: 'run';
+      outputs: Record<string, TensorData>;
+      /** The feeds' buffers, moved back for the next run (input-buffers.ts). */
+      inputs: ArrayBuffer[];
+    }
   | {
       kind: 'describe';
       inputNames: string[];

@@ -7,7 +7,7 @@ import { type Affine, composeAffine, invertAffine, mapPointsXyz } from '../geome
 import { type FaceRegion, regionToCrop } from '../geometry/face-region.js';
 import { UNIT_0_1, warpInto } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
-import type { ModelSession, SessionSource } from '../models.js';
+import { inputArray, type ModelSession, type SessionSource } from '../models.js';
 import {
   eyeBox,
   eyeBoxToInput,
@@ -164,7 +164,7 @@ export class FaceLandmarker {
     t0 = performance.now();
     if (present.length > 0) {
       const eyePlane = 3 * IRIS_INPUT_PX * IRIS_INPUT_PX;
-      const irisInput = new Float32Array(present.length * 2 * eyePlane);
+      const irisInput = inputArray(this.options.models, present.length * 2 * eyePlane);
       const boxes = present.map((i, slot) => {
         const mesh = readings[i];
         if (!mesh) throw new Error(`no mesh reading for region ${i}`);
@@ -228,7 +228,7 @@ export class FaceLandmarker {
     if (!mesh) throw new Error('FaceLandmarker.run() before init()');
     const toCrop = fresh.map((i) => regionToCrop((jobs[i] as LandmarkJob).region, MESH_INPUT_PX));
     const plane = 3 * MESH_INPUT_PX * MESH_INPUT_PX;
-    const meshInput = new Float32Array(fresh.length * plane);
+    const meshInput = inputArray(this.options.models, fresh.length * plane);
     toCrop.forEach((m, slot) => {
       warpInto(image, m, MESH_INPUT_PX, meshInput, slot, UNIT_0_1);
     });

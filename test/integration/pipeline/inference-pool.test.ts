@@ -76,6 +76,32 @@ describe('InferencePool', () => {
     await expect(pool.session('expression')).rejects.toThrow(/"expression" was not loaded/);
   });
 
+  it('takes each input buffer back after its run and hands it out again', async () => {
+    const pooled = await pool.session('facemesh');
+    const length = 3 * 192 * 192;
+    const first = pool.inputArray(length);
+    first.set(meshInput(4));
+    const sent = first.buffer;
+    const expected = await (await store.session('facemesh')).run({
+      [pooled.inputNames[0] ?? 'input']: new ort.Tensor('float32', meshInput(4), [1, 3, 192, 192]),
+    });
+    const out = await pooled.run({
+      [pooled.inputNames[0] ?? 'input']: new ort.Tensor('float32', first, [1, 3, 192, 192]),
+    });
+    // Moved to the worker for the run, so detached here until it came back.
+    expect(first.length).toBe(0);
+    const again = pool.inputArray(length);
+    expect(again.length).toBe(length);
+    expect(again.buffer).not.toBe(sent);
+    // The same memory as the first run's input: it still holds those values.
+    expect(Array.from(again.subarray(0, 64))).toEqual(Array.from(meshInput(4).subarray(0, 64)));
+    expect(Array.from(out.mesh?.data as Float32Array)).toEqual(
+      Array.from(expected.mesh?.data as Float32Array),
+    );
+    // Another size is not served from those buffers.
+    expect(pool.inputArray(16).length).toBe(16);
+  });
+
   it('replaces a worker that dies; only the runs on it fail', async () => {
     const pooled = await pool.session('facemesh');
     const feeds = () => ({
