@@ -5,7 +5,7 @@
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import { normalised } from '../../trackers/embedding-math.js';
-import { RAW_0_255, warpInto, warpRegionInto } from '../image/warp-tensor.js';
+import { CropWriter, RAW_0_255 } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { fixedBatch, type ModelSession, type SessionSource } from '../models.js';
 import type { Observation } from '../types.js';
@@ -24,6 +24,7 @@ export interface FaceDescriberOptions {
 export class FaceDescriber {
   private embedding: ModelSession | undefined;
   private expression: ModelSession | undefined;
+  private readonly crops = new CropWriter();
 
   constructor(private readonly options: FaceDescriberOptions) {}
 
@@ -136,9 +137,9 @@ export class FaceDescriber {
     const input = new Float32Array(batch * plane);
     chunk.forEach((crop, i) => {
       if (crop.region) {
-        warpRegionInto(image, crop.region, crop.toInput, sizePx, input, i, RAW_0_255);
+        this.crops.warpRegionInto(image, crop.region, crop.toInput, sizePx, input, i, RAW_0_255);
       } else {
-        warpInto(image, crop.toInput, sizePx, input, i, RAW_0_255);
+        this.crops.warpInto(image, crop.toInput, sizePx, input, i, RAW_0_255);
       }
     });
     const out = await session.run({

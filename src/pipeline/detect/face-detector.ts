@@ -4,7 +4,7 @@
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import type { Config } from '../../config/schema.js';
-import { RAW_0_255, SIGNED_1, warpInto } from '../image/warp-tensor.js';
+import { CropWriter, RAW_0_255, SIGNED_1 } from '../image/warp-tensor.js';
 import { startInTurn } from '../inference/batches.js';
 import { inputArray, type ModelSession, type SessionSource } from '../models.js';
 import type { Box, Detection } from '../types.js';
@@ -20,6 +20,7 @@ export interface FaceDetectorOptions {
 
 export class FaceDetector {
   private session: ModelSession | undefined;
+  private readonly crops = new CropWriter();
   private inputPx = 0;
   private anchors: AnchorPoint[] = [];
   /** The row of tiles the next detection run covers. */
@@ -109,7 +110,7 @@ export class FaceDetector {
     const s = this.inputPx / side;
     const input = inputArray(this.options.models, 3 * this.inputPx * this.inputPx);
     const blazeface = this.options.detection.model === 'blazeface';
-    warpInto(
+    this.crops.warpInto(
       image,
       { a: s, b: 0, c: 0, d: s, tx: -s * window.x, ty: -s * window.y },
       this.inputPx,

@@ -15,29 +15,86 @@ export const UNIT_0_1: Normalisation = { scale: 1 / 255, offset: 0 };
 export const SIGNED_1: Normalisation = { scale: 1 / 127.5, offset: -1 };
 
 /**
- * warpInto for a crop that sees only `region` of the frame (whole pixels inside it), black around
- * it, as face-api's slice-then-pad crops do. `frameToInput` maps frame pixels.
+ * Cuts crops into model inputs. One per pipeline part (landmarker, detector, describer): it keeps,
+ * per crop size, one byte buffer with an OpenCV header over it, and each crop is copied into that
+ * (copyTo into a Mat of the same size and type writes in place) instead of read out with
+ * getData(), which made a new Buffer per crop: ~3.6 MB a 30-face frame, counted by V8 against the
+ * main thread's heap (docs/performance.md). The buffer is read before the next crop is cut.
  */
-export function warpRegionInto(
-  image: Mat,
-  region: Box,
-  frameToInput: Affine,
-  sizePx: number,
-  target: Float32Array,
-  slot: number,
-  norm: Normalisation,
-): void {
-  const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
-  const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
-  try {
-    writeNchw(
-      warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx),
-      target,
-      slot,
-      norm,
-    );
-  } finally {
-    part.release();
+export class CropWriter {
+  private readonly scratch = new Map<string, { bytes: Uint8Array; mat: Mat }>();
+
+  /** Warp `image` by `frameToInput` and write it at batch slot `slot` of `target`. */
+  warpInto(
+    image: Mat,
+    frameToInput: Affine,
+    sizePx: number,
+    target: Float32Array,
+    slot: number,
+    norm: Normalisation,
+  ): void {
+    this.writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
+  }
+
+  /**
+   * warpInto for a crop that sees only `region` of the frame (whole pixels inside it), black
+   * around it, as face-api's slice-then-pad crops do. `frameToInput` maps frame pixels.
+   */
+  warpRegionInto(
+    image: Mat,
+    region: Box,
+    frameToInput: Affine,
+    sizePx: number,
+    target: Float32Array,
+    slot: number,
+    norm: Normalisation,
+  ): void {
+    const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
+    const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
+    try {
+      this.writeNchw(
+        warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx),
+        target,
+        slot,
+        norm,
+      );
+    } finally {
+      part.release();
+    }
+  }
+
+  /**
+   * Write a BGR 8-bit crop as RGB planes into `target` at batch slot `slot` (NCHW), then free the
+   * crop (now rather than whenever V8 collects its small wrapper: it does not see OpenCV's memory).
+   * The target is shared across a batch so faces go to the model in one call.
+   */
+  private writeNchw(crop: Mat, target: Float32Array, slot: number, norm: Normalisation): void {
+    const data = this.bytesOf(crop);
+    const plane = crop.rows * crop.cols;
+    crop.release();
+    const base = slot * 3 * plane;
+    const { scale, offset } = norm;
+    for (let p = 0; p < plane; p++) {
+      const b = data[p * 3] ?? 0;
+      const g = data[p * 3 + 1] ?? 0;
+      const r = data[p * 3 + 2] ?? 0;
+      target[base + p] = r * scale + offset;
+      target[base + plane + p] = g * scale + offset;
+      target[base + 2 * plane + p] = b * scale + offset;
+    }
+  }
+
+  /** The crop's bytes, copied into this size's buffer (valid until the next crop of that size). */
+  private bytesOf(crop: Mat): Uint8Array {
+    const key = `${crop.rows}x${crop.cols}:${crop.type}`;
+    let held = this.scratch.get(key);
+    if (!held) {
+      const bytes = Buffer.alloc(crop.rows * crop.cols * crop.channels);
+      held = { bytes, mat: new cv.Mat(crop.rows, crop.cols, crop.type, bytes) };
+      this.scratch.set(key, held);
+    }
+    crop.copyTo(held.mat);
+    return held.bytes;
   }
 }
 
@@ -55,37 +112,4 @@ function warpCrop(image: Mat, frameToInput: Affine, widthPx: number, heightPx: n
   } finally {
     m.release();
   }
-}
-
-/**
- * Write a BGR 8-bit crop as RGB planes into `target` at batch slot `slot` (NCHW), then free the
- * crop (now rather than whenever V8 collects its small wrapper: it does not see OpenCV's memory).
- * The target is shared across a batch so faces go to the model in one call.
- */
-function writeNchw(crop: Mat, target: Float32Array, slot: number, norm: Normalisation): void {
-  const plane = crop.rows * crop.cols;
-  const data = crop.getData();
-  crop.release();
-  const base = slot * 3 * plane;
-  const { scale, offset } = norm;
-  for (let p = 0; p < plane; p++) {
-    const b = data[p * 3] ?? 0;
-    const g = data[p * 3 + 1] ?? 0;
-    const r = data[p * 3 + 2] ?? 0;
-    target[base + p] = r * scale + offset;
-    target[base + plane + p] = g * scale + offset;
-    target[base + 2 * plane + p] = b * scale + offset;
-  }
-}
-
-/** Warp and write in one go. */
-export function warpInto(
-  image: Mat,
-  frameToInput: Affine,
-  sizePx: number,
-  target: Float32Array,
-  slot: number,
-  norm: Normalisation,
-): void {
-  writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
 }

@@ -5,7 +5,7 @@ import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import { type Affine, composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
 import { type FaceRegion, regionToCrop } from '../geometry/face-region.js';
-import { UNIT_0_1, warpInto } from '../image/warp-tensor.js';
+import { CropWriter, UNIT_0_1 } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { inputArray, type ModelSession, type SessionSource } from '../models.js';
 import {
@@ -70,6 +70,7 @@ export interface FaceLandmarkerOptions {
 export class FaceLandmarker {
   private mesh: ModelSession | undefined;
   private iris: ModelSession | undefined;
+  private readonly crops = new CropWriter();
 
   constructor(private readonly options: FaceLandmarkerOptions) {}
 
@@ -171,7 +172,7 @@ export class FaceLandmarker {
         const left = eyeBox(mesh.meshCrop, 'left');
         const right = eyeBox(mesh.meshCrop, 'right');
         for (const [k, eye] of [left, right].entries()) {
-          warpInto(
+          this.crops.warpInto(
             image,
             composeAffine(eyeBoxToInput(eye, IRIS_INPUT_PX), mesh.toCrop),
             IRIS_INPUT_PX,
@@ -230,7 +231,7 @@ export class FaceLandmarker {
     const plane = 3 * MESH_INPUT_PX * MESH_INPUT_PX;
     const meshInput = inputArray(this.options.models, fresh.length * plane);
     toCrop.forEach((m, slot) => {
-      warpInto(image, m, MESH_INPUT_PX, meshInput, slot, UNIT_0_1);
+      this.crops.warpInto(image, m, MESH_INPUT_PX, meshInput, slot, UNIT_0_1);
     });
     const meshOut = await mesh.run({
       [mesh.inputNames[0] ?? 'input']: new ort.Tensor('float32', meshInput, [
