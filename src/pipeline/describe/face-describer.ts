@@ -136,11 +136,7 @@ export class FaceDescriber {
     const plane = 3 * sizePx * sizePx;
     const input = new Float32Array(batch * plane);
     chunk.forEach((crop, i) => {
-      if (crop.region) {
-        this.crops.warpRegionInto(image, crop.region, crop.toInput, sizePx, input, i, RAW_0_255);
-      } else {
-        this.crops.warpInto(image, crop.toInput, sizePx, input, i, RAW_0_255);
-      }
+      this.crops.warpInto(image, crop.toInput, sizePx, input, i, RAW_0_255, crop.region);
     });
     const out = await session.run({
       [session.inputNames[0] ?? 'input']: new ort.Tensor('float32', input, [

@@ -24,7 +24,11 @@ export const SIGNED_1: Normalisation = { scale: 1 / 127.5, offset: -1 };
 export class CropWriter {
   private readonly scratch = new Map<string, { bytes: Uint8Array; mat: Mat }>();
 
-  /** Warp `image` by `frameToInput` and write it at batch slot `slot` of `target`. */
+  /**
+   * Warp `image` by `frameToInput` (frame pixels to input pixels) and write it at batch slot
+   * `slot` of `target`. With `region`, the crop sees only that part of the frame (whole pixels
+   * inside it) and black around it, as face-api's slice-then-pad crops do.
+   */
   warpInto(
     image: Mat,
     frameToInput: Affine,
@@ -32,32 +36,17 @@ export class CropWriter {
     target: Float32Array,
     slot: number,
     norm: Normalisation,
+    region?: Box,
   ): void {
-    this.writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
-  }
-
-  /**
-   * warpInto for a crop that sees only `region` of the frame (whole pixels inside it), black
-   * around it, as face-api's slice-then-pad crops do. `frameToInput` maps frame pixels.
-   */
-  warpRegionInto(
-    image: Mat,
-    region: Box,
-    frameToInput: Affine,
-    sizePx: number,
-    target: Float32Array,
-    slot: number,
-    norm: Normalisation,
-  ): void {
+    if (!region) {
+      this.writeNchw(warpCrop(image, frameToInput, sizePx, sizePx), target, slot, norm);
+      return;
+    }
     const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
     const fromPart = { a: 1, b: 0, c: 0, d: 1, tx: region.x, ty: region.y };
     try {
-      this.writeNchw(
-        warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx),
-        target,
-        slot,
-        norm,
-      );
+      const crop = warpCrop(part, composeAffine(frameToInput, fromPart), sizePx, sizePx);
+      this.writeNchw(crop, target, slot, norm);
     } finally {
       part.release();
     }

@@ -74,7 +74,7 @@ describe('CropWriter', () => {
     const region = { x: 100, y: 60, w: 120, h: 140 };
     const m: Affine = { a: 1, b: 0, c: 0, d: 1, tx: -80, ty: -40 };
     const out = new Float32Array(3 * 160 * 160);
-    writer.warpRegionInto(image, region, m, 160, out, 0, UNIT_0_1);
+    writer.warpInto(image, m, 160, out, 0, UNIT_0_1, region);
     const part = image.getRegion(new cv.Rect(region.x, region.y, region.w, region.h));
     const inside = reference(
       part,
