@@ -4,6 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { ProgressBar } from '../cli/progress-bar.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import { backedOffScale } from '../pipeline/detect/detection-schedule.js';
 import { FaceDetector } from '../pipeline/detect/face-detector.js';
 import { detectionRounds } from '../pipeline/detect/tiles.js';
 import { inferenceWorkers } from '../runtime/wiring.js';
@@ -316,10 +317,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
  */
 function settlingFrames(detection: Config['detection'], rounds: number): number {
   let frames = 0;
-  let interval = detection.intervalFrames;
-  while (interval < detection.maxIntervalFrames) {
-    frames += interval * rounds;
-    interval = Math.min(interval * 2, detection.maxIntervalFrames);
+  for (let scale = 1; ; ) {
+    const next = backedOffScale(scale, detection);
+    if (next <= scale) return frames;
+    frames += Math.round(detection.intervalFrames * scale) * rounds;
+    scale = next;
   }
-  return frames;
 }

@@ -204,12 +204,11 @@ export class Pipeline {
     this.lostBoxes = lostBoxes;
     this.remembered = remembered;
     if (detected) {
-      this.schedule.settle({
+      this.schedule.settle(frame, {
         // A face FaceMesh cannot measure is found afresh by every run (nothing holds it between
         // runs), so it cannot count as news, or one such face would pin the cadence for good.
         newFaces: observations.filter((o) => o.trackId === undefined && o.landmarks).length,
         movedFaces: jobs.filter((j) => j.moved).length,
-        coverageRuns: this.detector.coverageRuns(frame.width, frame.height),
       });
     }
     timingsMs.geometry = performance.now() - t0;

@@ -29,8 +29,17 @@ export interface DetectionOutcome {
   newFaces: number;
   /** Followed faces whose region the detection had to move (they were drifting off). */
   movedFaces: number;
-  /** Detection runs one coverage of this frame takes (rows of tiles). */
-  coverageRuns: number;
+}
+
+/**
+ * The settled scale after one more quiet coverage: doubled, up to maxIntervalFrames ÷
+ * intervalFrames (the bench's warm-up counts the same steps).
+ */
+export function backedOffScale(
+  scale: number,
+  detection: { intervalFrames: number; maxIntervalFrames: number },
+): number {
+  return Math.min(scale * 2, Math.max(1, detection.maxIntervalFrames / detection.intervalFrames));
 }
 
 export class DetectionSchedule {
@@ -68,7 +77,7 @@ export class DetectionSchedule {
    * Told, on the frame a detection joined, what it brought: nothing new over a whole coverage of
    * the frame doubles the interval; anything new returns it to intervalFrames.
    */
-  settle(outcome: DetectionOutcome): void {
+  settle(frame: Frame, outcome: DetectionOutcome): void {
     // A face found again where it was lost was moved there on purpose: only a new face counts.
     if (outcome.newFaces > 0 || (!this.forced && outcome.movedFaces > 0)) {
       this.unsettle();
@@ -77,11 +86,10 @@ export class DetectionSchedule {
     // A search for lost faces or a first look says nothing of a settled class.
     if (this.forced) return;
     this.quietRuns += 1;
-    if (this.quietRuns < Math.max(1, outcome.coverageRuns)) return;
+    const coverageRuns = this.options.detector.coverageRuns(frame.width, frame.height);
+    if (this.quietRuns < Math.max(1, coverageRuns)) return;
     this.quietRuns = 0;
-    const { intervalFrames, maxIntervalFrames } = this.options;
-    const most = Math.max(1, maxIntervalFrames / intervalFrames);
-    this.settledScale = Math.min(this.settledScale * 2, most);
+    this.settledScale = backedOffScale(this.settledScale, this.options);
   }
 
   /**
