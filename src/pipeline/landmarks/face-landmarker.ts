@@ -1,5 +1,5 @@
-// FaceMesh on face regions, then the iris model on both eyes of every face, each as one batched
-// call. Crops are single warps from the frame: the eye crop's map is the face crop's map followed
+// FaceMesh on face regions, then the iris model on both eyes of every face (the nearer eye only
+// when the head is turned), each as one batched call. Crops are single warps from the frame: the eye crop's map is the face crop's map followed
 // by the eye box, the geometry human's iris.ts uses (it crops the eye from the face crop).
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
@@ -12,10 +12,11 @@ import {
   eyeBox,
   eyeBoxToInput,
   eyePointsToCrop,
+  eyesToRefine,
   mergeIris,
   meshOnlyPoints,
 } from './iris-refine.js';
-import { IRIS_MODEL_POINTS, MESH_POINT_COUNT } from './mesh-indices.js';
+import { type EyeSide, IRIS_MODEL_POINTS, MESH_POINT_COUNT } from './mesh-indices.js';
 
 const MESH_INPUT_PX = 192;
 const IRIS_INPUT_PX = 64;
@@ -164,28 +165,31 @@ export class FaceLandmarker {
 
     t0 = performance.now();
     if (present.length > 0) {
-      const eyePlane = 3 * IRIS_INPUT_PX * IRIS_INPUT_PX;
-      const irisInput = inputArray(this.options.models, present.length * 2 * eyePlane);
-      const boxes = present.map((i, slot) => {
+      // Only the eyes whose contours will be merged are cropped: a turned face's far eye is not.
+      const faceEyes = present.map((i) => {
         const mesh = readings[i];
         if (!mesh) throw new Error(`no mesh reading for region ${i}`);
-        const left = eyeBox(mesh.meshCrop, 'left');
-        const right = eyeBox(mesh.meshCrop, 'right');
-        for (const [k, eye] of [left, right].entries()) {
+        return { i, mesh, boxes: eyesToRefine(mesh.meshCrop).map((s) => eyeBox(mesh.meshCrop, s)) };
+      });
+      const eyeCount = faceEyes.reduce((n, f) => n + f.boxes.length, 0);
+      const eyePlane = 3 * IRIS_INPUT_PX * IRIS_INPUT_PX;
+      const irisInput = inputArray(this.options.models, eyeCount * eyePlane);
+      let slot = 0;
+      for (const { mesh, boxes } of faceEyes) {
+        for (const box of boxes) {
           this.crops.warpInto(
             image,
-            composeAffine(eyeBoxToInput(eye, IRIS_INPUT_PX), mesh.toCrop),
+            composeAffine(eyeBoxToInput(box, IRIS_INPUT_PX), mesh.toCrop),
             IRIS_INPUT_PX,
             irisInput,
-            2 * slot + k,
+            slot++,
             UNIT_0_1,
           );
         }
-        return { mesh, left, right };
-      });
+      }
       const irisOut = await iris.run({
         [iris.inputNames[0] ?? 'input']: new ort.Tensor('float32', irisInput, [
-          present.length * 2,
+          eyeCount,
           3,
           IRIS_INPUT_PX,
           IRIS_INPUT_PX,
@@ -193,25 +197,24 @@ export class FaceLandmarker {
       });
       const irisData = floats(irisOut[iris.outputNames[0] ?? 'iris'], 'iris', 'iris');
       const perEye = IRIS_MODEL_POINTS * 3;
-      present.forEach((i, slot) => {
-        const b = boxes[slot];
-        const job = jobs[i];
-        if (!b || !job) return;
-        const leftOut = irisData.subarray(2 * slot * perEye, (2 * slot + 1) * perEye);
-        const rightOut = irisData.subarray((2 * slot + 1) * perEye, (2 * slot + 2) * perEye);
-        const points = mergeIris(b.mesh.meshCrop, {
-          left: eyePointsToCrop(leftOut, b.left, IRIS_INPUT_PX),
-          right: eyePointsToCrop(rightOut, b.right, IRIS_INPUT_PX),
-        });
-        mapPointsXyz(invertAffine(b.mesh.toCrop), points);
+      slot = 0;
+      for (const { i, mesh, boxes } of faceEyes) {
+        const eyes: Partial<Record<EyeSide, Float32Array>> = {};
+        for (const box of boxes) {
+          const out = irisData.subarray(slot * perEye, (slot + 1) * perEye);
+          eyes[box.side] = eyePointsToCrop(out, box, IRIS_INPUT_PX);
+          slot++;
+        }
+        const points = mergeIris(mesh.meshCrop, eyes);
+        mapPointsXyz(invertAffine(mesh.toCrop), points);
         faces[i] = {
-          region: job.region,
+          region: (jobs[i] as LandmarkJob).region,
           points,
           eyesRefined: true,
-          mesh: b.mesh,
-          meshReused: job.reuse !== undefined,
+          mesh,
+          meshReused: jobs[i]?.reuse !== undefined,
         };
-      });
+      }
     }
     timings.irisMs = performance.now() - t0;
     return { faces, timings };

@@ -95,39 +95,64 @@ const ALL_KEYS = Object.keys(IRIS_MODEL_CONTOURS) as ContourKey[];
 const LIDS: ContourKey[] = ['EyeUpper0', 'EyeLower0'];
 
 /**
- * Merge both eyes' iris-model points into the 468-point mesh (face-crop pixels) and append the
- * 5 iris points per eye; returns 478 points. With the head turned the far eye's contour diverges,
- * so then only the near eye's lids are replaced (human's rule).
+ * The eyes whose iris-model contours enter the mesh: both on a frontal face; with the head turned
+ * the far eye's contour diverges, so only the nearer eye's (human's rule). Decided from FaceMesh's
+ * eye-corner depths before the eyes are cropped, so the far eye costs no iris run.
+ */
+export function eyesToRefine(meshCrop: Float32Array): EyeSide[] {
+  const depthDiff =
+    px(meshCrop, EYE_CORNERS.left.outer).z - px(meshCrop, EYE_CORNERS.right.outer).z;
+  if (Math.abs(depthDiff) < FRONTAL_DEPTH_DIFF) return ['left', 'right'];
+  return depthDiff < 1 ? ['left'] : ['right'];
+}
+
+/**
+ * Merge the iris-model points of the eyes `eyesToRefine` chose into the 468-point mesh (face-crop
+ * pixels) and append 5 iris points per eye; returns 478 points. Both eyes: every contour of each
+ * is replaced. One eye (a turned head): only its lids; the other eye keeps FaceMesh's contours,
+ * and its iris points sit at the middle of its corners, as without the iris model.
  */
 export function mergeIris(
   meshCrop: Float32Array,
-  eyes: Record<EyeSide, Float32Array>,
+  eyes: Partial<Record<EyeSide, Float32Array>>,
 ): Float32Array {
   const out = new Float32Array(REFINED_POINT_COUNT * 3);
   out.set(meshCrop.subarray(0, MESH_POINT_COUNT * 3));
-  const depthDiff =
-    px(meshCrop, EYE_CORNERS.left.outer).z - px(meshCrop, EYE_CORNERS.right.outer).z;
-  if (Math.abs(depthDiff) < FRONTAL_DEPTH_DIFF) {
-    replaceContours(out, eyes.left, 'left', ALL_KEYS);
-    replaceContours(out, eyes.right, 'right', ALL_KEYS);
-  } else if (depthDiff < 1) {
-    replaceContours(out, eyes.left, 'left', LIDS);
-  } else {
-    replaceContours(out, eyes.right, 'right', LIDS);
+  const keys = eyes.left && eyes.right ? ALL_KEYS : LIDS;
+  for (const side of ['left', 'right'] as const) {
+    const eye = eyes[side];
+    if (eye) replaceContours(out, eye, side, keys);
   }
   for (const side of ['left', 'right'] as const) {
+    const eye = eyes[side];
+    if (!eye) {
+      cornerMidpointIris(out, meshCrop, side);
+      continue;
+    }
     // Iris z is unreliable (human): take the lids' depth instead.
     const upperZ = px(out, EYE_CONTOURS[side].EyeUpper0[3]).z;
     const lowerZ = px(out, EYE_CONTOURS[side].EyeLower0[4]).z;
     for (let k = 0; k < 5; k++) {
       const src = (IRIS_MODEL_CONTOUR_POINTS + k) * 3;
       const dst = (IRIS_POINT_OFFSET[side] + k) * 3;
-      out[dst] = eyes[side][src] ?? 0;
-      out[dst + 1] = eyes[side][src + 1] ?? 0;
+      out[dst] = eye[src] ?? 0;
+      out[dst + 1] = eye[src + 1] ?? 0;
       out[dst + 2] = k === 2 ? upperZ : k === 4 ? lowerZ : (upperZ + lowerZ) / 2;
     }
   }
   return out;
+}
+
+/** An eye's five iris points at the middle of its two corners (no iris-model reading of it). */
+function cornerMidpointIris(out: Float32Array, meshCrop: Float32Array, side: EyeSide): void {
+  const a = px(meshCrop, EYE_CORNERS[side].outer);
+  const b = px(meshCrop, EYE_CORNERS[side].inner);
+  for (let k = 0; k < 5; k++) {
+    const dst = (IRIS_POINT_OFFSET[side] + k) * 3;
+    out[dst] = (a.x + b.x) / 2;
+    out[dst + 1] = (a.y + b.y) / 2;
+    out[dst + 2] = (a.z + b.z) / 2;
+  }
 }
 
 /**
@@ -138,15 +163,6 @@ export function mergeIris(
 export function meshOnlyPoints(meshCrop: Float32Array): Float32Array {
   const out = new Float32Array(REFINED_POINT_COUNT * 3);
   out.set(meshCrop.subarray(0, MESH_POINT_COUNT * 3));
-  for (const side of ['left', 'right'] as const) {
-    const a = px(meshCrop, EYE_CORNERS[side].outer);
-    const b = px(meshCrop, EYE_CORNERS[side].inner);
-    for (let k = 0; k < 5; k++) {
-      const dst = (IRIS_POINT_OFFSET[side] + k) * 3;
-      out[dst] = (a.x + b.x) / 2;
-      out[dst + 1] = (a.y + b.y) / 2;
-      out[dst + 2] = (a.z + b.z) / 2;
-    }
-  }
+  for (const side of ['left', 'right'] as const) cornerMidpointIris(out, meshCrop, side);
   return out;
 }

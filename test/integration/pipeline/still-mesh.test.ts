@@ -2,38 +2,11 @@
 // while the iris model still measures its eyes on every frame; a moving face runs FaceMesh on
 // every frame. The models are real; the source only counts the faces each model was run on.
 import { join } from 'node:path';
-import type ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cv, type Mat } from '../../../src/capture/cv.js';
-import type { ModelSession, SessionSource } from '../../../src/pipeline/models.js';
 import type { PipelineResult } from '../../../src/pipeline/pipeline.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { MEDIA_DIR, MODELS, testPipeline } from './helpers.js';
-
-/** The real fp32 sessions, counting the batch items each model runs on. */
-class CountingSource implements SessionSource {
-  readonly items = new Map<string, number>();
-
-  async session(name: string): Promise<ModelSession> {
-    const inner = await MODELS.session(name);
-    return {
-      inputNames: inner.inputNames,
-      outputNames: inner.outputNames,
-      inputMetadata: inner.inputMetadata,
-      run: (feeds: ort.InferenceSession.FeedsType) => {
-        const first = Object.values(feeds)[0] as ort.Tensor | undefined;
-        this.items.set(name, (this.items.get(name) ?? 0) + Number(first?.dims[0] ?? 1));
-        return inner.run(feeds);
-      },
-    };
-  }
-
-  take(name: string): number {
-    const n = this.items.get(name) ?? 0;
-    this.items.set(name, 0);
-    return n;
-  }
-}
+import { CountingSource, MEDIA_DIR, testPipeline } from './helpers.js';
 
 const frameOf = (seq: number, image: Mat) => ({
   seq,

@@ -6,6 +6,7 @@ import {
   eyeBox,
   eyeBoxToInput,
   eyePointsToCrop,
+  eyesToRefine,
   mergeIris,
 } from '../../../src/pipeline/landmarks/iris-refine.js';
 import { EYE_CONTOURS } from '../../../src/pipeline/landmarks/mesh-indices.js';
@@ -109,17 +110,27 @@ describe('iris crops and merge', () => {
     expect(merged[473 * 3]).toBe(9); // right iris centre
   });
 
+  it('refines both eyes of a frontal face and only the nearer eye of a turned one', () => {
+    expect(eyesToRefine(mesh)).toEqual(['left', 'right']);
+    const leftNearer = Float32Array.from(mesh);
+    leftNearer[263 * 3 + 2] = -40; // left eye's outer corner much nearer the camera
+    expect(eyesToRefine(leftNearer)).toEqual(['left']);
+    const rightNearer = Float32Array.from(mesh);
+    rightNearer[33 * 3 + 2] = -40;
+    expect(eyesToRefine(rightNearer)).toEqual(['right']);
+  });
+
   it('replaces only the near eye’s lids when the head is turned', () => {
     const turned = Float32Array.from(mesh);
     turned[263 * 3 + 2] = -40; // left eye corner much nearer the camera
-    const eyes = {
-      left: new Float32Array(76 * 3).fill(7),
-      right: new Float32Array(76 * 3).fill(9),
-    };
-    const merged = mergeIris(turned, eyes);
+    const merged = mergeIris(turned, { left: new Float32Array(76 * 3).fill(7) });
     expect(merged[EYE_CONTOURS.left.EyeLower0[3] * 3]).toBe(7);
     expect(merged[EYE_CONTOURS.right.EyeLower0[3] * 3]).toBe(0);
     expect(merged[EYE_CONTOURS.left.EyeUpper1[3] * 3]).toBe(0);
+    expect(merged[468 * 3]).toBe(7); // the near eye's iris centre from the model
+    // The far eye, not run through the model: iris points between its corners (33 and 133).
+    expect(merged[473 * 3]).toBe(72);
+    expect(merged[473 * 3 + 1]).toBe(81);
   });
 });
 
