@@ -1,6 +1,7 @@
 // FaceMesh on face regions, then the iris model on both eyes of every face (the nearer eye only
-// when the head is turned), each as one batched call. Crops are single warps from the frame: the eye crop's map is the face crop's map followed
-// by the eye box, the geometry human's iris.ts uses (it crops the eye from the face crop).
+// when the head is turned), each as one batched call. Crops are single warps from the frame: the
+// eye crop's map is the face crop's map followed by the eye box, the geometry human's iris.ts uses
+// (it crops the eye from the face crop).
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import { type Affine, composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
@@ -168,8 +169,10 @@ export class FaceLandmarker {
       // Only the eyes whose contours will be merged are cropped: a turned face's far eye is not.
       const faceEyes = present.map((i) => {
         const mesh = readings[i];
-        if (!mesh) throw new Error(`no mesh reading for region ${i}`);
-        return { i, mesh, boxes: eyesToRefine(mesh.meshCrop).map((s) => eyeBox(mesh.meshCrop, s)) };
+        const job = jobs[i];
+        if (!mesh || !job) throw new Error(`no mesh reading for region ${i}`);
+        const boxes = eyesToRefine(mesh.meshCrop).map((side) => eyeBox(mesh.meshCrop, side));
+        return { i, job, mesh, boxes };
       });
       const eyeCount = faceEyes.reduce((n, f) => n + f.boxes.length, 0);
       const eyePlane = 3 * IRIS_INPUT_PX * IRIS_INPUT_PX;
@@ -198,7 +201,7 @@ export class FaceLandmarker {
       const irisData = floats(irisOut[iris.outputNames[0] ?? 'iris'], 'iris', 'iris');
       const perEye = IRIS_MODEL_POINTS * 3;
       slot = 0;
-      for (const { i, mesh, boxes } of faceEyes) {
+      for (const { i, job, mesh, boxes } of faceEyes) {
         const eyes: Partial<Record<EyeSide, Float32Array>> = {};
         for (const box of boxes) {
           const out = irisData.subarray(slot * perEye, (slot + 1) * perEye);
@@ -208,11 +211,11 @@ export class FaceLandmarker {
         const points = mergeIris(mesh.meshCrop, eyes);
         mapPointsXyz(invertAffine(mesh.toCrop), points);
         faces[i] = {
-          region: (jobs[i] as LandmarkJob).region,
+          region: job.region,
           points,
           eyesRefined: true,
           mesh,
-          meshReused: jobs[i]?.reuse !== undefined,
+          meshReused: job.reuse !== undefined,
         };
       }
     }
