@@ -10,6 +10,7 @@ import { CropWriter, UNIT_0_1 } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { inputArray, type ModelSession, type SessionSource } from '../models.js';
 import {
+  type EyeBox,
   eyeBox,
   eyeBoxToInput,
   eyePointsToCrop,
@@ -142,13 +143,16 @@ export class FaceLandmarker {
 
     let t0 = performance.now();
     const readings = await this.meshReadings(image, jobs);
-    const present: number[] = [];
+    // Faces whose eyes the iris model measures; only the eyes whose contours will be merged are
+    // cropped: a turned face's far eye is not.
+    const present: Array<{ i: number; job: LandmarkJob; mesh: MeshReading; boxes: EyeBox[] }> = [];
     const faces: Array<FaceLandmarks | undefined> = jobs.map(() => undefined);
     jobs.forEach((job, i) => {
       const mesh = readings[i];
       if (!mesh || mesh.faceScore < this.options.minFaceScore) return;
       if (job.refine) {
-        present.push(i);
+        const boxes = eyesToRefine(mesh.meshCrop).map((side) => eyeBox(mesh.meshCrop, side));
+        present.push({ i, job, mesh, boxes });
         return;
       }
       // Too small for eye measurements: no iris run, FaceMesh's own eye contours.
@@ -166,19 +170,11 @@ export class FaceLandmarker {
 
     t0 = performance.now();
     if (present.length > 0) {
-      // Only the eyes whose contours will be merged are cropped: a turned face's far eye is not.
-      const faceEyes = present.map((i) => {
-        const mesh = readings[i];
-        const job = jobs[i];
-        if (!mesh || !job) throw new Error(`no mesh reading for region ${i}`);
-        const boxes = eyesToRefine(mesh.meshCrop).map((side) => eyeBox(mesh.meshCrop, side));
-        return { i, job, mesh, boxes };
-      });
-      const eyeCount = faceEyes.reduce((n, f) => n + f.boxes.length, 0);
+      const eyeCount = present.reduce((n, f) => n + f.boxes.length, 0);
       const eyePlane = 3 * IRIS_INPUT_PX * IRIS_INPUT_PX;
       const irisInput = inputArray(this.options.models, eyeCount * eyePlane);
       let slot = 0;
-      for (const { mesh, boxes } of faceEyes) {
+      for (const { mesh, boxes } of present) {
         for (const box of boxes) {
           this.crops.warpInto(
             image,
@@ -201,7 +197,7 @@ export class FaceLandmarker {
       const irisData = floats(irisOut[iris.outputNames[0] ?? 'iris'], 'iris', 'iris');
       const perEye = IRIS_MODEL_POINTS * 3;
       slot = 0;
-      for (const { i, job, mesh, boxes } of faceEyes) {
+      for (const { i, job, mesh, boxes } of present) {
         const eyes: Partial<Record<EyeSide, Float32Array>> = {};
         for (const box of boxes) {
           const out = irisData.subarray(slot * perEye, (slot + 1) * perEye);
