@@ -98,6 +98,7 @@ export async function buildVariant(
       models,
       logger,
       stillMeshEveryFrames: config.tracking.stillMeshEveryFrames,
+      irisEveryFrames: config.tracking.irisEveryFrames,
     },
     spec.embedEveryFrame ?? false,
   );

@@ -195,6 +195,15 @@ export const schema = {
         'Smaller faces get FaceMesh every frame: reusing it there added false blinks on the ' +
         '40-56 px clips (docs/performance.md).',
     ),
+    irisEveryFrames: leaf(
+      intIn(1, 8),
+      4,
+      'On a followed face under 80 px the iris model (which measures the eyes for blinks) runs ' +
+        'at least every this many frames, and on every frame where FaceMesh sees the lids dip or ' +
+        'the last reading was not fully open; in between the face keeps its last eye reading ' +
+        '(1 = every frame). On the 40-56 px blink clips it ran on about half the frames with ' +
+        'the same blinks found (docs/performance.md).',
+    ),
   },
   blink: {
     closedRatio: leaf(

@@ -6,6 +6,7 @@ import type { DETECTOR_MODELS } from '../config/schema.js';
 import { iou } from './detect/nms.js';
 import { type FaceRegion, regionFromBox } from './geometry/face-region.js';
 import type { FaceLandmarks, MeshReading } from './landmarks/face-landmarker.js';
+import { type EyeMemory, rememberEyes } from './landmarks/iris-gate.js';
 import type { Box, Detection, TrackHint } from './types.js';
 
 /**
@@ -40,6 +41,8 @@ export interface RememberedFace {
   detectorOnly: boolean;
   /** Its last FaceMesh reading, which a still face's next frame may reuse. */
   mesh?: RememberedMesh;
+  /** What its eyes' iris gate remembers (iris-gate.ts); absent where FaceMesh did not run afresh. */
+  eyes?: EyeMemory | undefined;
 }
 
 export interface RememberedMesh {
@@ -164,6 +167,27 @@ export function meshMemory(
   // Fresh: how far the face moved since the region the last reading gave.
   const shift = before && recalled ? regionDrift(recalled.region, region) : 1;
   return { reading: face.mesh, age: 0, shift };
+}
+
+/**
+ * The eye memory of a face below STILL_MESH_MIN_FACE_PX that the iris gate may skip next frame
+ * (tracking.irisEveryFrames; 1 or less: never), else undefined: the iris model runs.
+ */
+export function gatedEyes(
+  face: RememberedFace | undefined,
+  everyFrames: number,
+): EyeMemory | undefined {
+  if (!face?.eyes || everyFrames <= 1 || face.box.w >= STILL_MESH_MIN_FACE_PX) return undefined;
+  return face.eyes;
+}
+
+/** What the next frame's iris gate remembers of a face's eyes (see gatedEyes). */
+export function eyeMemory(
+  face: FaceLandmarks,
+  recalled: RememberedFace | undefined,
+): EyeMemory | undefined {
+  if (face.meshLid === undefined || !face.eyes) return undefined;
+  return rememberEyes(recalled?.eyes, face.meshLid, face.eyesCarried ? undefined : face.eyes);
 }
 
 /** Centre distance between two regions over the larger side. */

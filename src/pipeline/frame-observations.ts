@@ -5,12 +5,12 @@
 import { iou } from './detect/nms.js';
 import {
   type DetectorModel,
+  eyeMemory,
   meshMemory,
   type RememberedFace,
   regionForDetection,
 } from './face-memory.js';
 import { boxOfPoints, type FaceRegion, regionFromLandmarks } from './geometry/face-region.js';
-import { eyeOpenness } from './landmarks/eye-openness.js';
 import type { FaceLandmarks } from './landmarks/face-landmarker.js';
 import { headPose } from './landmarks/head-pose.js';
 import type { Box, Detection, Observation, TrackHint } from './types.js';
@@ -87,7 +87,7 @@ export function measuredFaces(
         box: boxOfPoints(face.points),
         landmarks: face.points,
       };
-      if (face.eyesRefined) observation.eyes = eyeOpenness(face.points);
+      if (face.eyes) observation.eyes = face.eyes;
       const pose = headPose(face.points);
       if (pose) observation.pose = pose;
       if (trackId !== undefined) observation.trackId = trackId;
@@ -105,6 +105,7 @@ export function measuredFaces(
         region,
         detectorOnly: false,
         mesh: meshMemory(face, job.recalled, region),
+        eyes: eyeMemory(face, job.recalled),
       });
     } else if (
       job.detection &&

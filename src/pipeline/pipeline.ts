@@ -11,6 +11,7 @@ import { FaceDescriber } from './describe/face-describer.js';
 import { DetectionSchedule } from './detect/detection-schedule.js';
 import { FaceDetector } from './detect/face-detector.js';
 import {
+  gatedEyes,
   matchDetections,
   nameFaces,
   type RememberedFace,
@@ -58,6 +59,11 @@ export interface PipelineOptions {
    * the iris model measures the eyes where the last FaceMesh put them (face-memory.ts: reusableMesh).
    */
   stillMeshEveryFrames?: number;
+  /**
+   * The iris model runs at least every this many frames on a followed face too small for FaceMesh
+   * reuse whose FaceMesh lids hold still (1: every frame; landmarks/iris-gate.ts).
+   */
+  irisEveryFrames?: number;
   /**
    * Every measured face gets an embedding and an expression on every frame, whatever the hints
    * ask (`classpulse analyze`: a photo is one frame, so nothing can wait for a later one). Off in
@@ -108,6 +114,7 @@ export class Pipeline {
     this.landmarker = new FaceLandmarker({
       models: options.models,
       minFaceScore: options.minFaceScore ?? MIN_FACE_SCORE,
+      irisEveryFrames: options.irisEveryFrames ?? 1,
     });
     this.describer = new FaceDescriber({
       models: options.models,
@@ -186,6 +193,9 @@ export class Pipeline {
         j.hint && !j.moved
           ? reusableMesh(j.recalled, this.options.stillMeshEveryFrames ?? 1)
           : undefined,
+      ),
+      jobs.map((j) =>
+        j.hint && !j.moved ? gatedEyes(j.recalled, this.options.irisEveryFrames ?? 1) : undefined,
       ),
     );
     timingsMs.mesh = timings.meshMs;

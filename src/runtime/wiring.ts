@@ -96,6 +96,7 @@ export async function buildPipeline(
     models: sessions,
     logger,
     stillMeshEveryFrames: config.tracking.stillMeshEveryFrames,
+    irisEveryFrames: config.tracking.irisEveryFrames,
     ...extra,
   });
   await pipeline.init();

@@ -9,6 +9,9 @@ import { type FaceRegion, regionToCrop } from '../geometry/face-region.js';
 import { CropWriter, UNIT_0_1 } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { inputArray, type ModelSession, type SessionSource } from '../models.js';
+import type { EyeOpenness } from '../types.js';
+import { eyeOpenness } from './eye-openness.js';
+import { type EyeMemory, meshLidReading, needsIris } from './iris-gate.js';
 import {
   type EyeBox,
   eyeBox,
@@ -39,10 +42,16 @@ export interface FaceLandmarks {
   /** 478 points (468 mesh + 2×5 iris), xyz interleaved, frame pixels; eyes refined by the iris model. */
   points: Float32Array;
   /**
-   * The iris model refined the eyes. false: it was skipped (the face is too small for eye
-   * measurements): FaceMesh's own eye contours, iris points at the eye-corner midpoints.
+   * Eye openness as the iris model measured it: on this frame, or on an earlier one when the iris
+   * gate skipped it (`eyesCarried`; the points then have FaceMesh's own eye contours). Absent when
+   * the face is too small for eye measurements (FaceMesh's own eye contours, iris points at the
+   * eye-corner midpoints).
    */
-  eyesRefined: boolean;
+  eyes: EyeOpenness | undefined;
+  /** The iris model did not run for this face this frame: `eyes` is its last reading. */
+  eyesCarried: boolean;
+  /** FaceMesh's own lid reading (iris-gate.ts) where FaceMesh ran on this frame for eyes wanted. */
+  meshLid: number | undefined;
   /**
    * The FaceMesh reading these points come from (this frame's, or the reused one), with its
    * face-presence probability.
@@ -52,11 +61,15 @@ export interface FaceLandmarks {
   meshReused: boolean;
 }
 
-/** One face to measure: its region, whether to run the iris model, a mesh reading to reuse. */
+/**
+ * One face to measure: its region, whether to run the iris model, a mesh reading to reuse, and
+ * the eye memory the iris gate decides by (absent: the iris model runs whenever `refine`).
+ */
 interface LandmarkJob {
   region: FaceRegion;
   refine: boolean;
   reuse: MeshReading | undefined;
+  eyes: EyeMemory | undefined;
 }
 
 export interface LandmarkTimings {
@@ -68,6 +81,8 @@ export interface FaceLandmarkerOptions {
   models: SessionSource;
   /** Regions where FaceMesh's face score is below this have no face (the track is lost). */
   minFaceScore: number;
+  /** tracking.irisEveryFrames: the iris gate's longest gap on a face it applies to (1: no gate). */
+  irisEveryFrames?: number;
 }
 
 export class FaceLandmarker {
@@ -106,18 +121,21 @@ export class FaceLandmarker {
    * Landmarks for each region, in region order; undefined where FaceMesh sees no face. With a
    * pool the regions go in `parallelism` batches at once, each FaceMesh then iris; a batch's
    * crops are cut while the others' models run. `reuse[i]`: skip FaceMesh for region i and
-   * measure from that earlier reading (a still face; the caller decides).
+   * measure from that earlier reading (a still face; the caller decides). `eyes[i]`: region i's
+   * eye memory, for the iris gate (iris-gate.ts) to skip the iris model while its eyes hold still.
    */
   async run(
     image: Mat,
     regions: FaceRegion[],
     refineEyes: boolean[] = regions.map(() => true),
     reuse: Array<MeshReading | undefined> = [],
+    eyes: Array<EyeMemory | undefined> = [],
   ): Promise<{ faces: Array<FaceLandmarks | undefined>; timings: LandmarkTimings }> {
     const jobs: LandmarkJob[] = regions.map((region, i) => ({
       region,
       refine: refineEyes[i] !== false,
       reuse: reuse[i],
+      eyes: eyes[i],
     }));
     const parts = faceBatches(jobs, this.options.models.parallelism ?? 1);
     if (parts.length <= 1) return this.runBatch(image, jobs);
@@ -145,23 +163,35 @@ export class FaceLandmarker {
     const readings = await this.meshReadings(image, jobs);
     // Faces whose eyes the iris model measures; only the eyes whose contours will be merged are
     // cropped: a turned face's far eye is not.
-    const present: Array<{ i: number; job: LandmarkJob; mesh: MeshReading; boxes: EyeBox[] }> = [];
+    const present: Array<{
+      i: number;
+      job: LandmarkJob;
+      mesh: MeshReading;
+      boxes: EyeBox[];
+      meshLid: number | undefined;
+    }> = [];
     const faces: Array<FaceLandmarks | undefined> = jobs.map(() => undefined);
+    const everyFrames = this.options.irisEveryFrames ?? 1;
     jobs.forEach((job, i) => {
       const mesh = readings[i];
       if (!mesh || mesh.faceScore < this.options.minFaceScore) return;
-      if (job.refine) {
+      const meshLid = job.refine && !job.reuse ? meshLidReading(mesh.meshCrop) : undefined;
+      if (job.refine && (meshLid === undefined || needsIris(job.eyes, meshLid, everyFrames))) {
         const boxes = eyesToRefine(mesh.meshCrop).map((side) => eyeBox(mesh.meshCrop, side));
-        present.push({ i, job, mesh, boxes });
+        present.push({ i, job, mesh, boxes, meshLid });
         return;
       }
-      // Too small for eye measurements: no iris run, FaceMesh's own eye contours.
+      // Too small for eye measurements, or eyes the iris gate lets keep their last reading: no
+      // iris run, FaceMesh's own eye contours.
       const points = meshOnlyPoints(mesh.meshCrop);
       mapPointsXyz(invertAffine(mesh.toCrop), points);
+      const carried = job.refine ? job.eyes?.openness : undefined;
       faces[i] = {
         region: job.region,
         points,
-        eyesRefined: false,
+        eyes: carried,
+        eyesCarried: carried !== undefined,
+        meshLid,
         mesh,
         meshReused: job.reuse !== undefined,
       };
@@ -197,7 +227,7 @@ export class FaceLandmarker {
       const irisData = floats(irisOut[iris.outputNames[0] ?? 'iris'], 'iris', 'iris');
       const perEye = IRIS_MODEL_POINTS * 3;
       slot = 0;
-      for (const { i, job, mesh, boxes } of present) {
+      for (const { i, job, mesh, boxes, meshLid } of present) {
         const eyes: Partial<Record<EyeSide, Float32Array>> = {};
         for (const box of boxes) {
           const out = irisData.subarray(slot * perEye, (slot + 1) * perEye);
@@ -209,7 +239,9 @@ export class FaceLandmarker {
         faces[i] = {
           region: job.region,
           points,
-          eyesRefined: true,
+          eyes: eyeOpenness(points),
+          eyesCarried: false,
+          meshLid,
           mesh,
           meshReused: job.reuse !== undefined,
         };
