@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { EXPRESSION, MEDIA_DIR, ROOT, testPipeline } from '../pipeline/helpers.js';
+import { EXPRESSION, MEDIA_DIR, ROOT, studentHints, testPipeline } from '../pipeline/helpers.js';
 
 const SHARED = join(ROOT, '../shared/media/turns');
 const D14 = join(SHARED, 'd14.mp4');
@@ -43,12 +43,7 @@ async function trackedYaws(
     const image = mirror ? read.flip(1) : read;
     const frame = { seq, tMs: seq * 40, width: image.cols, height: image.rows, image };
     const { observations } = await pipeline.process(frame, hints);
-    hints = observations.map((o) => ({
-      id: 'student',
-      box: o.box,
-      needsEmbedding: false,
-      needsExpression: false,
-    }));
+    hints = studentHints(observations);
     const yaw = observations[0]?.pose?.yawDeg;
     if (yaw !== undefined) yaws.set(seq, yaw);
   }

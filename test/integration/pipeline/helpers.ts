@@ -10,7 +10,7 @@ import {
   type SessionSource,
 } from '../../../src/pipeline/models.js';
 import { Pipeline, type PipelineOptions } from '../../../src/pipeline/pipeline.js';
-import type { Box, Detection } from '../../../src/pipeline/types.js';
+import type { Box, Detection, Observation, TrackHint } from '../../../src/pipeline/types.js';
 import { Classroom } from '../../../src/trackers/classroom.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
@@ -44,6 +44,16 @@ export class CountingSource implements SessionSource {
     this.items.set(name, 0);
     return n;
   }
+}
+
+/** Next frame's hints that follow one student: every observed face, nothing to describe. */
+export function studentHints(observations: readonly Observation[]): TrackHint[] {
+  return observations.map((o) => ({
+    id: 'student',
+    box: o.box,
+    needsEmbedding: false,
+    needsExpression: false,
+  }));
 }
 
 /** A pipeline on the fp32 models with the schema's detection and expression defaults. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { CountingSource, EXPRESSION, MEDIA_DIR, testPipeline } from './helpers.js';
+import { CountingSource, EXPRESSION, MEDIA_DIR, studentHints, testPipeline } from './helpers.js';
 
 const FRAMES = 200;
 /** cap12's face is ~130 px wide in its 400×300 frames: 0.4 of it is ~50 px. */
@@ -39,12 +39,7 @@ async function follow(irisEveryFrames: number): Promise<FrameEyes[]> {
       { seq, tMs: seq * 40, width: image.cols, height: image.rows, image },
       hints,
     );
-    hints = result.observations.map((o) => ({
-      id: 'student',
-      box: o.box,
-      needsEmbedding: false,
-      needsExpression: false,
-    }));
+    hints = studentHints(result.observations);
     const face = result.observations[0];
     const eyes = face?.eyes;
     frames.push({

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cv, type Mat } from '../../../src/capture/cv.js';
 import type { PipelineResult } from '../../../src/pipeline/pipeline.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { CountingSource, MEDIA_DIR, testPipeline } from './helpers.js';
+import { CountingSource, MEDIA_DIR, studentHints, testPipeline } from './helpers.js';
 
 const frameOf = (seq: number, image: Mat) => ({
   seq,
@@ -15,13 +15,7 @@ const frameOf = (seq: number, image: Mat) => ({
   height: image.rows,
   image,
 });
-const hintsFrom = (result: PipelineResult): TrackHint[] =>
-  result.observations.map((o) => ({
-    id: 'student',
-    box: o.box,
-    needsEmbedding: false,
-    needsExpression: false,
-  }));
+const hintsFrom = (result: PipelineResult): TrackHint[] => studentHints(result.observations);
 
 /** The frame moved right by `dxPx` (black where it leaves the edge). */
 function shifted(image: Mat, dxPx: number): Mat {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cv } from '../../../src/capture/cv.js';
 import type { TrackHint } from '../../../src/pipeline/types.js';
-import { CountingSource, EXPRESSION, ROOT, testPipeline } from './helpers.js';
+import { CountingSource, EXPRESSION, ROOT, studentHints, testPipeline } from './helpers.js';
 
 const MMPHEGO = join(ROOT, '../shared/media/turns/mmphego_webcam_demo.mp4');
 
@@ -33,12 +33,7 @@ async function followClip(video: string): Promise<FrameEyes[]> {
       { seq, tMs: seq * 40, width: image.cols, height: image.rows, image },
       hints,
     );
-    hints = result.observations.map((o) => ({
-      id: 'student',
-      box: o.box,
-      needsEmbedding: false,
-      needsExpression: false,
-    }));
+    hints = studentHints(result.observations);
     const face = result.observations[0];
     const irisEyes = source.take('iris');
     if (result.observations.length !== 1 || face?.pose === undefined) continue;
