@@ -6,7 +6,7 @@
 // openness the iris model last measured. Measured in docs/performance.md (table of changes): on
 // the blink clips at 56 and 40 px it ran on ~45–55 % of the frames and no blink changed.
 import type { EyeOpenness } from '../types.js';
-import { eyeAspectRatio } from './eye-openness.js';
+import { eyeOpenness } from './eye-openness.js';
 
 /** What a followed face's eyes remember between frames. Plain data: it lives in RememberedFace. */
 export interface EyeMemory {
@@ -42,9 +42,14 @@ function p90(values: readonly number[]): number {
   return sorted[Math.floor(0.9 * (sorted.length - 1))] ?? 0;
 }
 
+/** One number for both eyes: their mean. */
+function meanOpenness(eyes: EyeOpenness): number {
+  return (eyes.left + eyes.right) / 2;
+}
+
 /** FaceMesh's lid reading: the mean eye aspect ratio of its own two eyes (crop or frame points). */
 export function meshLidReading(points: Float32Array): number {
-  return (eyeAspectRatio(points, 'left') + eyeAspectRatio(points, 'right')) / 2;
+  return meanOpenness(eyeOpenness(points));
 }
 
 /**
@@ -59,8 +64,7 @@ export function needsIris(
   if (!memory || everyFrames <= 1) return true;
   if (memory.hold > 0 || memory.age + 1 >= everyFrames) return true;
   if (lidDips(memory, lid)) return true;
-  const last = (memory.openness.left + memory.openness.right) / 2;
-  return last < IRIS_LOW_SHARE * p90(memory.irisReadings);
+  return meanOpenness(memory.openness) < IRIS_LOW_SHARE * p90(memory.irisReadings);
 }
 
 function lidDips(memory: EyeMemory, lid: number): boolean {
@@ -94,7 +98,7 @@ export function rememberEyes(
     openness: measured,
     age: 0,
     lids: appended(memory?.lids ?? [], lid),
-    irisReadings: appended(memory?.irisReadings ?? [], (measured.left + measured.right) / 2),
+    irisReadings: appended(memory?.irisReadings ?? [], meanOpenness(measured)),
     hold: dipped ? HOLD_FRAMES : Math.max(0, (memory?.hold ?? 0) - 1),
   };
 }
