@@ -5,8 +5,9 @@
 import type { DETECTOR_MODELS } from '../config/schema.js';
 import { iou } from './detect/nms.js';
 import { type FaceRegion, regionFromBox } from './geometry/face-region.js';
-import type { FaceLandmarks, MeshReading } from './landmarks/face-landmarker.js';
+import type { FaceLandmarks } from './landmarks/face-landmarker.js';
 import { type EyeMemory, rememberEyes } from './landmarks/iris-gate.js';
+import type { MeshReading } from './landmarks/mesh-reader.js';
 import type { Box, Detection, TrackHint } from './types.js';
 
 /**

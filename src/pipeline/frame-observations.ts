@@ -89,7 +89,10 @@ export function measuredFaces(
       };
       if (face.eyes) observation.eyes = face.eyes;
       const pose = headPose(face.points);
-      if (pose) observation.pose = pose;
+      // A large face's yaw corrected for FaceMesh's mirror bias (mirror-pose.ts).
+      const mirrorYawDeg = face.mesh.pose?.yawDeg;
+      if (pose)
+        observation.pose = mirrorYawDeg === undefined ? pose : { ...pose, yawDeg: mirrorYawDeg };
       if (trackId !== undefined) observation.trackId = trackId;
       if (job.detection) observation.score = job.detection.score;
       kept.push(observation.box);

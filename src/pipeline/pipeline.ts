@@ -185,18 +185,19 @@ export class Pipeline {
       timingsMs.detect = performance.now() - detectStarted;
     }
 
+    const followed = (j: (typeof jobs)[number]) => j.hint !== undefined && !j.moved;
     const { faces, timings } = await this.landmarker.run(
       frame.image,
-      jobs.map((j) => j.region),
-      jobs.map((j) => j.hint?.needsEyes !== false),
-      jobs.map((j) =>
-        j.hint && !j.moved
+      jobs.map((j) => ({
+        region: j.region,
+        refineEyes: j.hint?.needsEyes !== false,
+        reuse: followed(j)
           ? reusableMesh(j.recalled, this.options.stillMeshEveryFrames ?? 1)
           : undefined,
-      ),
-      jobs.map((j) =>
-        j.hint && !j.moved ? gatedEyes(j.recalled, this.options.irisEveryFrames ?? 1) : undefined,
-      ),
+        eyes: followed(j) ? gatedEyes(j.recalled, this.options.irisEveryFrames ?? 1) : undefined,
+        // The bias is the face's, not its place's: it holds when the region restarts.
+        pose: j.recalled?.mesh?.reading.pose,
+      })),
     );
     timingsMs.mesh = timings.meshMs;
     timingsMs.iris = timings.irisMs;

@@ -1,11 +1,12 @@
-// FaceMesh on face regions, then the iris model on both eyes of every face (the nearer eye only
-// when the head is turned), each as one batched call. Crops are single warps from the frame: the
+// FaceMesh on face regions (mesh-reader.ts, with the mirror pose's flipped crops), then the iris
+// model on both eyes of every face (the nearer eye only when the head is turned), each as one
+// batched call. Crops are single warps from the frame: the
 // eye crop's map is the face crop's map followed by the eye box, the geometry human's iris.ts uses
 // (it crops the eye from the face crop).
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
-import { type Affine, composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
-import { type FaceRegion, regionToCrop } from '../geometry/face-region.js';
+import { composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
+import type { FaceRegion } from '../geometry/face-region.js';
 import { CropWriter, UNIT_0_1 } from '../image/warp-tensor.js';
 import { faceBatches, startInTurn } from '../inference/batches.js';
 import { inputArray, type ModelSession, type SessionSource } from '../models.js';
@@ -21,21 +22,17 @@ import {
   mergeIris,
   meshOnlyPoints,
 } from './iris-refine.js';
-import { type EyeSide, IRIS_MODEL_POINTS, MESH_POINT_COUNT } from './mesh-indices.js';
+import { type EyeSide, IRIS_MODEL_POINTS } from './mesh-indices.js';
+import {
+  floats,
+  MESH_INPUT_PX,
+  type MeshJob,
+  MeshReader,
+  type MeshReading,
+} from './mesh-reader.js';
+import type { MirrorPose } from './mirror-pose.js';
 
-const MESH_INPUT_PX = 192;
 const IRIS_INPUT_PX = 64;
-
-/**
- * One FaceMesh result kept for the next frame: the 468 points in face-crop pixels and the crop's
- * map. A still face's next frame may reuse it (`run`'s `reuse`): the iris model then crops the
- * eyes where this mesh put them, so the eyes are measured afresh while FaceMesh is skipped.
- */
-export interface MeshReading {
-  meshCrop: Float32Array;
-  toCrop: Affine;
-  faceScore: number;
-}
 
 export interface FaceLandmarks {
   region: FaceRegion;
@@ -61,14 +58,21 @@ export interface FaceLandmarks {
   meshReused: boolean;
 }
 
-/**
- * One face to measure: its region, whether to run the iris model, a mesh reading to reuse, and
- * the eye memory the iris gate decides by (absent: the iris model runs whenever `refine`).
- */
-interface LandmarkJob {
+/** One face to measure. */
+export interface LandmarkRequest {
   region: FaceRegion;
+  /** Measure the eyes (iris model); default true. */
+  refineEyes?: boolean;
+  /** An earlier FaceMesh reading to use instead of running FaceMesh (a still face). */
+  reuse?: MeshReading | undefined;
+  /** The eye memory the iris gate decides by (absent: the iris model runs whenever refining). */
+  eyes?: EyeMemory | undefined;
+  /** The mirror pose of the face's last FaceMesh reading (mirror-pose.ts). */
+  pose?: MirrorPose | undefined;
+}
+
+interface LandmarkJob extends MeshJob {
   refine: boolean;
-  reuse: MeshReading | undefined;
   eyes: EyeMemory | undefined;
 }
 
@@ -88,12 +92,15 @@ export interface FaceLandmarkerOptions {
 export class FaceLandmarker {
   private mesh: ModelSession | undefined;
   private iris: ModelSession | undefined;
+  private readonly meshReader: MeshReader;
   private readonly crops = new CropWriter();
 
-  constructor(private readonly options: FaceLandmarkerOptions) {}
+  constructor(private readonly options: FaceLandmarkerOptions) {
+    this.meshReader = new MeshReader(options);
+  }
 
   async init(): Promise<void> {
-    this.mesh = await this.options.models.session('facemesh');
+    this.mesh = await this.meshReader.init();
     this.iris = await this.options.models.session('iris');
   }
 
@@ -118,24 +125,20 @@ export class FaceLandmarker {
   }
 
   /**
-   * Landmarks for each region, in region order; undefined where FaceMesh sees no face. With a
-   * pool the regions go in `parallelism` batches at once, each FaceMesh then iris; a batch's
-   * crops are cut while the others' models run. `reuse[i]`: skip FaceMesh for region i and
-   * measure from that earlier reading (a still face; the caller decides). `eyes[i]`: region i's
-   * eye memory, for the iris gate (iris-gate.ts) to skip the iris model while its eyes hold still.
+   * Landmarks for each request, in request order; undefined where FaceMesh sees no face. With a
+   * pool the requests go in `parallelism` batches at once, each FaceMesh then iris; a batch's
+   * crops are cut while the others' models run.
    */
   async run(
     image: Mat,
-    regions: FaceRegion[],
-    refineEyes: boolean[] = regions.map(() => true),
-    reuse: Array<MeshReading | undefined> = [],
-    eyes: Array<EyeMemory | undefined> = [],
+    requests: readonly LandmarkRequest[],
   ): Promise<{ faces: Array<FaceLandmarks | undefined>; timings: LandmarkTimings }> {
-    const jobs: LandmarkJob[] = regions.map((region, i) => ({
-      region,
-      refine: refineEyes[i] !== false,
-      reuse: reuse[i],
-      eyes: eyes[i],
+    const jobs: LandmarkJob[] = requests.map((r) => ({
+      region: r.region,
+      refine: r.refineEyes !== false,
+      reuse: r.reuse,
+      eyes: r.eyes,
+      pose: r.pose,
     }));
     const parts = faceBatches(jobs, this.options.models.parallelism ?? 1);
     if (parts.length <= 1) return this.runBatch(image, jobs);
@@ -160,7 +163,7 @@ export class FaceLandmarker {
     if (!iris) throw new Error('FaceLandmarker.run() before init()');
 
     let t0 = performance.now();
-    const readings = await this.meshReadings(image, jobs);
+    const readings = await this.meshReader.read(image, jobs);
     // Faces whose eyes the iris model measures; only the eyes whose contours will be merged are
     // cropped: a turned face's far eye is not.
     const present: Array<{
@@ -250,52 +253,4 @@ export class FaceLandmarker {
     timings.irisMs = performance.now() - t0;
     return { faces, timings };
   }
-
-  /** Each job's FaceMesh reading: reused where the job brings one, else one batched FaceMesh run. */
-  private async meshReadings(
-    image: Mat,
-    jobs: LandmarkJob[],
-  ): Promise<Array<MeshReading | undefined>> {
-    const readings: Array<MeshReading | undefined> = jobs.map((j) => j.reuse);
-    const fresh = jobs.flatMap((j, i) => (j.reuse ? [] : [i]));
-    if (fresh.length === 0) return readings;
-    const mesh = this.mesh;
-    if (!mesh) throw new Error('FaceLandmarker.run() before init()');
-    const toCrop = fresh.map((i) => regionToCrop((jobs[i] as LandmarkJob).region, MESH_INPUT_PX));
-    const plane = 3 * MESH_INPUT_PX * MESH_INPUT_PX;
-    const meshInput = inputArray(this.options.models, fresh.length * plane);
-    toCrop.forEach((m, slot) => {
-      this.crops.warpInto(image, m, MESH_INPUT_PX, meshInput, slot, UNIT_0_1);
-    });
-    const meshOut = await mesh.run({
-      [mesh.inputNames[0] ?? 'input']: new ort.Tensor('float32', meshInput, [
-        fresh.length,
-        3,
-        MESH_INPUT_PX,
-        MESH_INPUT_PX,
-      ]),
-    });
-    const meshData = floats(meshOut.mesh, 'facemesh', 'mesh');
-    const flags = floats(meshOut.faceflag, 'facemesh', 'faceflag');
-    const perFace = MESH_POINT_COUNT * 3;
-    fresh.forEach((i, slot) => {
-      const crop = toCrop[slot];
-      if (!crop) return;
-      readings[i] = {
-        // A copy: the reading outlives this run's output buffer (a still face reuses it).
-        meshCrop: meshData.slice(slot * perFace, (slot + 1) * perFace),
-        toCrop: crop,
-        faceScore: flags[slot] ?? 0,
-      };
-    });
-    return readings;
-  }
-}
-
-function floats(tensor: ort.Tensor | undefined, model: string, output: string): Float32Array {
-  const data = tensor?.data;
-  if (!(data instanceof Float32Array)) {
-    throw new Error(`model ${model}: output '${output}' is missing or not float32`);
-  }
-  return data;
 }

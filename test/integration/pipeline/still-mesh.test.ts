@@ -63,6 +63,8 @@ describe('FaceMesh on still faces (tracking.stillMeshEveryFrames 2)', () => {
     // The first followed frame has no earlier movement to judge from: FaceMesh runs.
     expect(frames[0]?.mesh).toBe(1);
     const meshRuns = frames.map((f) => f.mesh);
+    // At most 4 FaceMesh readings in 8 frames, and the mirror pose's flipped crop (every 4th
+    // reading of a face over 80 px whose yaw holds still) on one of them.
     expect(meshRuns.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5);
     // Never two frames in a row without FaceMesh.
     for (let i = 1; i < meshRuns.length; i++) {
@@ -73,7 +75,10 @@ describe('FaceMesh on still faces (tracking.stillMeshEveryFrames 2)', () => {
 
   it('runs FaceMesh on every frame of a moving face (12 px a frame: a tenth of its width)', async () => {
     const frames = await follow(Array.from({ length: 7 }, (_, i) => shifted(face, 12 * i)));
-    expect(frames.map((f) => f.mesh)).toEqual(frames.map(() => 1));
+    expect(frames.every((f) => f.mesh >= 1)).toBe(true);
+    // The face is over 80 px: every 4th FaceMesh reading also runs its crop flipped (the mirror
+    // pose, mirror-pose.ts), which counts here too; a shift does not move the yaw.
+    expect(frames.reduce((n, f) => n + f.mesh, 0)).toBeLessThanOrEqual(frames.length + 2);
     expect(frames.every((f) => f.eyes)).toBe(true);
   });
 });

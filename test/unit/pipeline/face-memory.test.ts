@@ -14,8 +14,8 @@ import {
   reusableMesh,
 } from '../../../src/pipeline/face-memory.js';
 import { applyAffine } from '../../../src/pipeline/geometry/affine.js';
-import type { MeshReading } from '../../../src/pipeline/landmarks/face-landmarker.js';
 import { VTX68 } from '../../../src/pipeline/landmarks/mesh-indices.js';
+import type { MeshReading } from '../../../src/pipeline/landmarks/mesh-reader.js';
 import { normalised } from '../../../src/trackers/embedding-math.js';
 
 const hint = (id: string, x: number, y: number) => ({

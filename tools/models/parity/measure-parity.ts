@@ -10,10 +10,7 @@ import {
 import { FaceDetector } from '../../../src/pipeline/detect/face-detector.js';
 import { nonMaxSuppression } from '../../../src/pipeline/detect/nms.js';
 import { regionForDetection } from '../../../src/pipeline/face-memory.js';
-import {
-  type FaceRegion,
-  regionFromLandmarks,
-} from '../../../src/pipeline/geometry/face-region.js';
+import { regionFromLandmarks } from '../../../src/pipeline/geometry/face-region.js';
 import { FaceLandmarker } from '../../../src/pipeline/landmarks/face-landmarker.js';
 import { EYE_CONTOURS } from '../../../src/pipeline/landmarks/mesh-indices.js';
 import { MIN_FACE_SCORE } from '../../../src/pipeline/pipeline.js';
@@ -153,14 +150,14 @@ export async function measureParity(
     const detectorModel = sectionDefaults('detection').model;
     const first = await reference.run(
       image,
-      boxes.map((box) => regionForDetection(box, detectorModel)),
+      boxes.map((box) => ({ region: regionForDetection(box, detectorModel) })),
     );
-    const regions: FaceRegion[] = first.faces.flatMap((f) =>
-      f ? [regionFromLandmarks(f.points)] : [],
+    const requests = first.faces.flatMap((f) =>
+      f ? [{ region: regionFromLandmarks(f.points) }] : [],
     );
-    const a = (await reference.run(image, regions)).faces;
-    const b = (await meshInt8.run(image, regions)).faces;
-    const c = (await irisInt8.run(image, regions)).faces;
+    const a = (await reference.run(image, requests)).faces;
+    const b = (await meshInt8.run(image, requests)).faces;
+    const c = (await irisInt8.run(image, requests)).faces;
     const points: Float32Array[] = [];
     a.forEach((face, i) => {
       if (!face) return;

@@ -75,10 +75,12 @@ export async function pipelineFeeds(
     // First pass from the detector's boxes, second from landmarks: both region kinds occur live.
     const first = await landmarker.run(
       image,
-      boxes.map((box) => regionForDetection(box, 'ssd-mobilenetv1')),
+      boxes.map((box) => ({ region: regionForDetection(box, 'ssd-mobilenetv1') })),
     );
-    const regions = first.faces.flatMap((f) => (f ? [regionFromLandmarks(f.points)] : []));
-    const second = await landmarker.run(image, regions);
+    const requests = first.faces.flatMap((f) =>
+      f ? [{ region: regionFromLandmarks(f.points) }] : [],
+    );
+    const second = await landmarker.run(image, requests);
     const points = second.faces.flatMap((f) => (f ? [f.points] : []));
     if (points.length === 0) continue;
     await describer.embed(image, points);
