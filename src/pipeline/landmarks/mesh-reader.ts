@@ -90,7 +90,7 @@ export class MeshReader {
       const reading = readings[i];
       const job = jobs[i] as MeshJob;
       if (!reading || reading.faceScore < this.options.minFaceScore) continue;
-      if (!mirrorsPose(job.region.sizePx)) continue;
+      if (!mirrorsPose(reading.meshCrop, MESH_INPUT_PX, job.region.sizePx)) continue;
       const yawDeg = headPose(reading.meshCrop)?.yawDeg;
       if (yawDeg === undefined) continue;
       if (job.pose && !needsMirrorRun(job.pose, yawDeg)) {

@@ -8,7 +8,6 @@
 // its last run or every few readings, and the readings between subtract the bias last measured.
 // Pure: the memory is plain data carried by the face's FaceMesh reading.
 import type { Affine } from '../geometry/affine.js';
-import { LANDMARK_REGION_SCALE } from '../geometry/face-region.js';
 
 /** A face's yaw corrected for FaceMesh's mirror bias, and what the next reading decides by. */
 export interface MirrorPose {
@@ -34,9 +33,20 @@ const MIRROR_EVERY_READINGS = 4;
 /** ...and whenever FaceMesh's yaw moved more than this since it last ran (a turn). */
 const MIRROR_YAW_MOVE_DEG = 2;
 
-/** Whether a face in this region (side in frame pixels) gets the mirror correction at all. */
-export function mirrorsPose(regionSizePx: number): boolean {
-  return regionSizePx / LANDMARK_REGION_SCALE >= MIRROR_MIN_FACE_PX;
+/**
+ * Whether a face gets the mirror correction at all: its width, as the box of its landmarks the
+ * rest of the pipeline measures faces by, from a FaceMesh reading (points in crop pixels, the crop
+ * `cropPx` wide for a region `regionSizePx` wide in the frame).
+ */
+export function mirrorsPose(meshCrop: Float32Array, cropPx: number, regionSizePx: number): boolean {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < meshCrop.length; i += 3) {
+    const x = meshCrop[i] ?? 0;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return ((max - min) * regionSizePx) / cropPx >= MIRROR_MIN_FACE_PX;
 }
 
 /** Whether this reading (FaceMesh's own yaw `yawDeg`) needs the flipped crop run. */

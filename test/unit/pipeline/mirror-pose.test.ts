@@ -75,8 +75,10 @@ describe('mirror pose', () => {
     expect(turning).toEqual([true, false, false, true, true, true, true, false, false]);
   });
 
-  it('applies to faces of 80 px and more (region 1.5 times the face)', () => {
-    expect(mirrorsPose(120)).toBe(true);
-    expect(mirrorsPose(118.5)).toBe(false);
+  it('applies to faces of 80 px and more, measured by the width of their landmarks', () => {
+    // Points 40 crop pixels apart in x in a 192 px crop of a region 384 px wide: an 80 px face.
+    const crop = new Float32Array([76, 50, 0, 116, 60, 0, 96, 150, 0]);
+    expect(mirrorsPose(crop, CROP_PX, 384)).toBe(true);
+    expect(mirrorsPose(crop, CROP_PX, 380)).toBe(false);
   });
 });
