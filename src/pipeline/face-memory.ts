@@ -132,8 +132,9 @@ function centreDistance(a: Box, b: Box): number {
 const STILL_REGION_SHIFT = 0.03;
 
 /**
- * Faces narrower than this (landmark box, px) always get FaceMesh. With the reading reused on
- * smaller faces the iris crops sit a pixel or two off as the face moves, and the scaled blink
+ * Faces narrower than this (landmark box, px) whose eyes are measured always get FaceMesh. With
+ * the reading reused on smaller faces the iris crops sit a pixel or two off as the face moves, and
+ * the scaled blink
  * clips (docs/performance.md) got false blinks: 56 px +2 (cap12_edit), 40 px +1 (franck's first
  * 100 s) and +1 (cap13_edit2); at 80 px and at full size nothing changed. Chosen on those same
  * development clips: the smallest size measured without a change.
@@ -141,16 +142,20 @@ const STILL_REGION_SHIFT = 0.03;
 const STILL_MESH_MIN_FACE_PX = 80;
 
 /**
- * The last FaceMesh reading of a followed, still face of at least STILL_MESH_MIN_FACE_PX while it
- * may stand in for this frame's (FaceMesh at least every `everyFrames` frames); undefined: run
- * FaceMesh.
+ * The last FaceMesh reading of a followed, still face while it may stand in for this frame's
+ * (FaceMesh at least every `everyFrames` frames); undefined: run FaceMesh. A face whose eyes are
+ * measured must be at least STILL_MESH_MIN_FACE_PX wide; one whose eyes are not (narrower than
+ * blink.minFacePx: `eyesWanted` false) needs FaceMesh only to follow it and read its pose, which a
+ * still face's last reading does as well.
  */
 export function reusableMesh(
   face: RememberedFace | undefined,
   everyFrames: number,
+  eyesWanted = true,
 ): MeshReading | undefined {
   const mesh = face?.mesh;
-  if (!face || !mesh || everyFrames <= 1 || face.box.w < STILL_MESH_MIN_FACE_PX) return undefined;
+  if (!face || !mesh || everyFrames <= 1) return undefined;
+  if (eyesWanted && face.box.w < STILL_MESH_MIN_FACE_PX) return undefined;
   if (mesh.age + 1 >= everyFrames || mesh.shift > STILL_REGION_SHIFT) return undefined;
   return mesh.reading;
 }

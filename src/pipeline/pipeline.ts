@@ -192,7 +192,11 @@ export class Pipeline {
         region: j.region,
         refineEyes: j.hint?.needsEyes !== false,
         reuse: followed(j)
-          ? reusableMesh(j.recalled, this.options.stillMeshEveryFrames ?? 1)
+          ? reusableMesh(
+              j.recalled,
+              this.options.stillMeshEveryFrames ?? 1,
+              j.hint?.needsEyes !== false,
+            )
           : undefined,
         eyes: followed(j) ? gatedEyes(j.recalled, this.options.irisEveryFrames ?? 1) : undefined,
         // The bias is the face's, not its place's: it holds when the region restarts.

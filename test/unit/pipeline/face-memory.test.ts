@@ -177,11 +177,18 @@ describe("reusing a still face's FaceMesh reading", () => {
     expect(reusableMesh(face(120, 1, 0.01), 3)).toBe(reading);
   });
 
-  it('runs FaceMesh on a face that moved, with reuse off, and on any face under 80 px', () => {
+  it('runs FaceMesh on a face that moved, with reuse off, and on any face under 80 px whose eyes are measured', () => {
     expect(reusableMesh(face(120, 0, 0.05), 2)).toBeUndefined();
     expect(reusableMesh(face(120, 0, 0.01), 1)).toBeUndefined();
     // Reused on 40-56 px faces, the reading added false blinks (docs/performance.md).
     expect(reusableMesh(face(79, 0, 0.01), 2)).toBeUndefined();
     expect(reusableMesh(face(40, 0, 0.0), 4)).toBeUndefined();
+  });
+
+  it('reuses it on a still face of any size whose eyes are not measured', () => {
+    expect(reusableMesh(face(30, 0, 0.01), 2, false)).toBe(reading);
+    expect(reusableMesh(face(30, 1, 0.01), 2, false)).toBeUndefined();
+    expect(reusableMesh(face(30, 0, 0.05), 2, false)).toBeUndefined();
+    expect(reusableMesh(face(30, 0, 0.01), 1, false)).toBeUndefined();
   });
 });
