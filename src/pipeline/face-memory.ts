@@ -134,10 +134,9 @@ const STILL_REGION_SHIFT = 0.03;
 /**
  * Faces narrower than this (landmark box, px) whose eyes are measured always get FaceMesh. With
  * the reading reused on smaller faces the iris crops sit a pixel or two off as the face moves, and
- * the scaled blink
- * clips (docs/performance.md) got false blinks: 56 px +2 (cap12_edit), 40 px +1 (franck's first
- * 100 s) and +1 (cap13_edit2); at 80 px and at full size nothing changed. Chosen on those same
- * development clips: the smallest size measured without a change.
+ * the scaled blink clips (docs/performance.md) got false blinks: 56 px +2 (cap12_edit), 40 px +1
+ * (franck's first 100 s) and +1 (cap13_edit2); at 80 px and at full size nothing changed. Chosen
+ * on those same development clips: the smallest size measured without a change.
  */
 const STILL_MESH_MIN_FACE_PX = 80;
 

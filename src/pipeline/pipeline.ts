@@ -185,23 +185,21 @@ export class Pipeline {
       timingsMs.detect = performance.now() - detectStarted;
     }
 
-    const followed = (j: (typeof jobs)[number]) => j.hint !== undefined && !j.moved;
     const { faces, timings } = await this.landmarker.run(
       frame.image,
-      jobs.map((j) => ({
-        region: j.region,
-        refineEyes: j.hint?.needsEyes !== false,
-        reuse: followed(j)
-          ? reusableMesh(
-              j.recalled,
-              this.options.stillMeshEveryFrames ?? 1,
-              j.hint?.needsEyes !== false,
-            )
-          : undefined,
-        eyes: followed(j) ? gatedEyes(j.recalled, this.options.irisEveryFrames ?? 1) : undefined,
-        // The bias is the face's, not its place's: it holds when the region restarts.
-        pose: j.recalled?.mesh?.reading.pose,
-      })),
+      jobs.map((j) => {
+        const followed = j.hint !== undefined && !j.moved;
+        const eyesWanted = j.hint?.needsEyes !== false;
+        const { stillMeshEveryFrames = 1, irisEveryFrames = 1 } = this.options;
+        return {
+          region: j.region,
+          refineEyes: eyesWanted,
+          reuse: followed ? reusableMesh(j.recalled, stillMeshEveryFrames, eyesWanted) : undefined,
+          eyes: followed ? gatedEyes(j.recalled, irisEveryFrames) : undefined,
+          // The bias is the face's, not its place's: it holds when the region restarts.
+          pose: j.recalled?.mesh?.reading.pose,
+        };
+      }),
     );
     timingsMs.mesh = timings.meshMs;
     timingsMs.iris = timings.irisMs;

@@ -1,8 +1,7 @@
 // FaceMesh on face regions (mesh-reader.ts, with the mirror pose's flipped crops), then the iris
 // model on both eyes of every face (the nearer eye only when the head is turned), each as one
-// batched call. Crops are single warps from the frame: the
-// eye crop's map is the face crop's map followed by the eye box, the geometry human's iris.ts uses
-// (it crops the eye from the face crop).
+// batched call. Crops are single warps from the frame: the eye crop's map is the face crop's map
+// followed by the eye box, the geometry human's iris.ts uses (it crops the eye from the face crop).
 import ort from 'onnxruntime-node';
 import type { Mat } from '../../capture/cv.js';
 import { composeAffine, invertAffine, mapPointsXyz } from '../geometry/affine.js';
