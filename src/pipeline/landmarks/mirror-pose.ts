@@ -7,7 +7,7 @@
 // bias. The bias changes slowly, so the flipped crop runs only when FaceMesh's yaw has moved since
 // its last run or every few readings, and the readings between subtract the bias last measured.
 // Pure: the memory is plain data carried by the face's FaceMesh reading.
-import type { Affine } from '../geometry/affine.js';
+import { type Affine, composeAffine } from '../geometry/affine.js';
 
 /** A face's yaw corrected for FaceMesh's mirror bias, and what the next reading decides by. */
 export interface MirrorPose {
@@ -74,12 +74,5 @@ export function carriedPose(previous: MirrorPose, yawDeg: number): MirrorPose {
  * the same way, the crop would be this one (the region's centre maps to sizePx / 2).
  */
 export function flippedCrop(toCrop: Affine, sizePx: number): Affine {
-  return {
-    a: -toCrop.a,
-    b: -toCrop.b,
-    c: toCrop.c,
-    d: toCrop.d,
-    tx: sizePx - toCrop.tx,
-    ty: toCrop.ty,
-  };
+  return composeAffine({ a: -1, b: 0, c: 0, d: 1, tx: sizePx, ty: 0 }, toCrop);
 }
