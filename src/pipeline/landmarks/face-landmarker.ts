@@ -86,6 +86,8 @@ export interface FaceLandmarkerOptions {
   minFaceScore: number;
   /** tracking.irisEveryFrames: the iris gate's longest gap on a face it applies to (1: no gate). */
   irisEveryFrames?: number;
+  /** false: FaceMesh without the mirror pose's flipped runs (mesh-reader.ts); default true. */
+  mirrorPose?: boolean;
 }
 
 export class FaceLandmarker {

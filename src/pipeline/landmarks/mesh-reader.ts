@@ -45,6 +45,8 @@ export interface MeshReaderOptions {
   models: SessionSource;
   /** Readings whose face score is below this have no face: no flipped run for them. */
   minFaceScore: number;
+  /** false: no flipped runs, so no mirror pose (the int8 calibration's inputs); default true. */
+  mirrorPose?: boolean;
 }
 
 export class MeshReader {
@@ -74,7 +76,7 @@ export class MeshReader {
         pose: undefined,
       };
     });
-    await this.mirrorPoses(image, jobs, readings, fresh);
+    if (this.options.mirrorPose !== false) await this.mirrorPoses(image, jobs, readings, fresh);
     return readings;
   }
 
