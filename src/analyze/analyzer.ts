@@ -56,7 +56,7 @@ export class Analyzer {
     if (!read.ok) throw new AnalyzeInputError(read.problem);
     const { frame } = read;
     try {
-      const { observations } = await this.options.pipeline.process(frame, []);
+      const { observations } = await this.options.pipeline.processStill(frame);
       // Left to right, so f1, f2… read like the photo.
       const ordered = [...observations].sort((a, b) => a.box.x - b.box.x);
       const faces = ordered.map((o, i) =>

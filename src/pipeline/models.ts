@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
+import type { Config } from '../config/schema.js';
 
 /** The part of an onnxruntime session the pipeline uses; a pooled session offers the same. */
 export interface ModelSession {
@@ -91,4 +92,15 @@ export function fixedBatch(session: ModelSession): number | undefined {
   if (!meta?.isTensor) return undefined;
   const first = meta.shape[0];
   return typeof first === 'number' && first > 0 ? first : undefined;
+}
+
+/** The models a pipeline with these settings opens (the inference pool loads exactly these). */
+export function pipelineModels(config: Pick<Config, 'detection' | 'expression'>): string[] {
+  return [
+    config.detection.model,
+    'facemesh',
+    'iris',
+    'face-embedding',
+    ...(config.expression.enabled ? ['expression'] : []),
+  ];
 }

@@ -7,7 +7,7 @@ import { cv } from '../capture/cv.js';
 import type { Frame } from '../capture/frame.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { FaceDescriber } from './describe/face-describer.js';
+import { type DescribeWanted, FaceDescriber } from './describe/face-describer.js';
 import { DetectionSchedule } from './detect/detection-schedule.js';
 import { FaceDetector } from './detect/face-detector.js';
 import {
@@ -25,6 +25,15 @@ import { LANDMARK_REGION_SCALE, regionFromBox } from './geometry/face-region.js'
 import { FaceLandmarker } from './landmarks/face-landmarker.js';
 import type { SessionSource } from './models.js';
 import {
+  everyFace,
+  regionOnly,
+  relevelled,
+  STILL_MAX_PASSES,
+  stillHints,
+  stillMoving,
+  withExpressions,
+} from './still-passes.js';
+import {
   type Box,
   type Observation,
   PIPELINE_STAGES,
@@ -39,6 +48,11 @@ export interface PipelineResult {
   timingsMs: Record<PipelineStage, number>;
 }
 
+/** A frame measured but for embeddings and expressions, and the faces that want those. */
+interface Measured extends PipelineResult {
+  wanted: DescribeWanted;
+}
+
 export interface PipelineOptions {
   detection: Config['detection'];
   expression: Config['expression'];
@@ -48,10 +62,9 @@ export interface PipelineOptions {
   /** FaceMesh face score below which a region holds no face; MIN_FACE_SCORE unless set. */
   minFaceScore?: number;
   /**
-   * The detector runs in its own lane (the daemon on a live camera): a detection pass starts on
-   * one frame and its boxes join the first frame processed after it ends, so tracked faces never
-   * wait for it. Off (replay, tools): a due detection is awaited on its own frame, which makes a
-   * replay reproducible. With no track at all the detection is always awaited.
+   * The detector runs in its own lane (the daemon on a live camera): its boxes join the first
+   * frame processed after it ends, so tracked faces never wait for it. Off (replay, tools): a due
+   * detection is awaited on its frame, so a replay is reproducible; with no track, always.
    */
   detectorLane?: boolean;
   /**
@@ -66,8 +79,7 @@ export interface PipelineOptions {
   irisEveryFrames?: number;
   /**
    * Every measured face gets an embedding and an expression on every frame, whatever the hints
-   * ask (`classpulse analyze`: a photo is one frame, so nothing can wait for a later one). Off in
-   * the daemon, which spreads them over time as the trackers ask.
+   * ask (`classpulse analyze`). Off in the daemon, which spreads them as the trackers ask.
    */
   describeEveryFace?: boolean;
 }
@@ -75,22 +87,10 @@ export interface PipelineOptions {
 /** FaceMesh face score below which a region holds no face. */
 export const MIN_FACE_SCORE = 0.5;
 /**
- * A tracked region whose centre is this far (share of its side) from where this frame's detection
- * puts the face is replaced by the detection's: FaceMesh copes with a face off-centre by a few
- * percent, not by a sixth of the crop.
+ * A tracked region this far (share of its side) from where this frame's detection puts the face
+ * is replaced by the detection's: FaceMesh copes with a few percent off-centre, not a sixth.
  */
 const MAX_REGION_DRIFT = 0.15;
-
-/** The models a pipeline with these settings opens (the inference pool loads exactly these). */
-export function pipelineModels(config: Pick<Config, 'detection' | 'expression'>): string[] {
-  return [
-    config.detection.model,
-    'facemesh',
-    'iris',
-    'face-embedding',
-    ...(config.expression.enabled ? ['expression'] : []),
-  ];
-}
 
 export class Pipeline {
   private readonly detector: FaceDetector;
@@ -137,11 +137,62 @@ export class Pipeline {
   }
 
   async process(frame: Frame, hints: TrackHint[]): Promise<PipelineResult> {
+    const start = performance.now();
+    const { observations, detected, timingsMs, wanted } = await this.measure(frame, hints);
+    await this.describe(frame, observations, wanted, timingsMs);
+    timingsMs.total = performance.now() - start;
+    return { observations, detected, timingsMs };
+  }
+
+  /**
+   * A still picture (`classpulse analyze`), read in passes until each face's region is levelled
+   * as a followed face's is (still-passes.ts); only the regions carry from pass to pass.
+   */
+  async processStill(frame: Frame): Promise<PipelineResult> {
+    const start = performance.now();
+    const first = await this.measure(frame, []);
+    const { detected, timingsMs } = first;
+    let observations = first.observations;
+    let hints = stillHints(observations);
+    this.follow(hints.map((h, index) => ({ index, trackId: h.id })));
+    for (let pass = 1; pass < STILL_MAX_PASSES && hints.length > 0; pass++) {
+      const before = this.remembered.map(regionOnly);
+      this.remembered = before;
+      const next = await this.measure(frame, hints);
+      for (const stage of PIPELINE_STAGES) timingsMs[stage] += next.timingsMs[stage];
+      observations = relevelled(observations, next.observations);
+      hints = stillMoving(hints, before, this.remembered);
+    }
+    this.remembered = [];
+    this.lostBoxes = [];
+    // Expressions from the first pass's landmarks: the expression box was fitted on readings of
+    // upright detector crops (expression-crop.ts), as face-api reads its own landmarks.
+    const { embed } = everyFace(observations, this.options);
+    const { express } = everyFace(first.observations, this.options);
+    await this.describe(frame, observations, { embed, express: [] }, timingsMs);
+    await this.describe(frame, first.observations, { embed: [], express }, timingsMs);
+    observations = withExpressions(observations, first.observations);
+    timingsMs.total = performance.now() - start;
+    return { observations, detected, timingsMs };
+  }
+
+  private async describe(
+    frame: Frame,
+    observations: Observation[],
+    wanted: DescribeWanted,
+    timingsMs: Record<PipelineStage, number>,
+  ): Promise<void> {
+    const described = await this.describer.describe(frame.image, observations, wanted);
+    timingsMs.reid += described.embedMs;
+    timingsMs.expression += described.expressionMs;
+  }
+
+  /** Everything but the embeddings and expressions, and which faces want those. */
+  private async measure(frame: Frame, hints: TrackHint[]): Promise<Measured> {
     const timingsMs = Object.fromEntries(PIPELINE_STAGES.map((s) => [s, 0])) as Record<
       PipelineStage,
       number
     >;
-    const start = performance.now();
     const jobs: Job[] = hints.map((hint) => {
       const face = recall(hint, this.remembered);
       return {
@@ -225,15 +276,12 @@ export class Pipeline {
       });
     }
     timingsMs.geometry = performance.now() - t0;
-
-    const described = await this.describer.describe(frame.image, observations, {
-      embed: wantEmbedding,
-      express: wantExpression,
-    });
-    timingsMs.reid = described.embedMs;
-    timingsMs.expression = described.expressionMs;
-    timingsMs.total = performance.now() - start;
-    return { observations, detected, timingsMs };
+    return {
+      observations,
+      detected,
+      timingsMs,
+      wanted: { embed: wantEmbedding, express: wantExpression },
+    };
   }
 
   /**

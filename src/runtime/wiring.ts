@@ -9,9 +9,9 @@ import type { Logger } from '../log/logger.js';
 import { MetricsListenError } from '../metrics/metrics-server.js';
 import { defaultPoolSize, InferencePool } from '../pipeline/inference/inference-pool.js';
 import { ModelFileError, ModelStore } from '../pipeline/model-store.js';
-import type { SessionSource } from '../pipeline/models.js';
+import { pipelineModels, type SessionSource } from '../pipeline/models.js';
 import { Perception, type PerceptionOptions } from '../pipeline/perception.js';
-import { Pipeline, type PipelineOptions, pipelineModels } from '../pipeline/pipeline.js';
+import { Pipeline, type PipelineOptions } from '../pipeline/pipeline.js';
 import { MqttConfigError } from '../publish/client-options.js';
 import { Classroom } from '../trackers/classroom.js';
 

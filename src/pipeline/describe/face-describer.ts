@@ -21,6 +21,12 @@ export interface FaceDescriberOptions {
   expressions: boolean;
 }
 
+/** Which observations (indices) get an embedding, and which an expression. */
+export interface DescribeWanted {
+  embed: number[];
+  express: number[];
+}
+
 export class FaceDescriber {
   private embedding: ModelSession | undefined;
   private expression: ModelSession | undefined;
@@ -54,7 +60,7 @@ export class FaceDescriber {
   async describe(
     image: Mat,
     observations: Observation[],
-    wanted: { embed: number[]; express: number[] },
+    wanted: DescribeWanted,
   ): Promise<{ embedMs: number; expressionMs: number }> {
     const faceOf = (i: number): FaceRef => {
       const o = observations[i];
