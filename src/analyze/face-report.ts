@@ -11,11 +11,12 @@ import {
 /**
  * Face width (px, landmark box) below which analyze calls the expression unreliable. The daemon has
  * no such cut-off. Measured with tools/eval/expression-sizes.ts (face-api demo photos, every face
- * shrunk to a set width, compared with the same face at full size; docs/analyze.md): from 48 px on,
- * the probabilities move no more than at 96 px (mean total variation 0.08-0.12); at 40 px 0.125, at
- * 32 px 0.20, at 24 px 0.28 (face-api's own expression crop; the upright crop before it needed 64).
+ * shrunk to a set width, compared with the same face at full size; docs/analyze.md): from 36 px on,
+ * the probabilities move no more than at 48-96 px (mean total variation 0.07-0.14); at 32 px 0.17,
+ * at 24 px 0.27. 40 keeps a step of that grid in hand. Widths as `analyze` measures them (a photo
+ * read until its regions are levelled); with the single reading's wider boxes it was 48.
  */
-export const EXPRESSION_MIN_FACE_PX = 48;
+export const EXPRESSION_MIN_FACE_PX = 40;
 
 /** The limits a face is judged against (from the config, and the constant above). */
 export interface SizeLimits {

@@ -49,7 +49,7 @@ for (let n = 1; n <= 6; n++) {
     height: mat.rows,
     image: mat,
   });
-  const full = (await pipeline.process(frameOf(image), [])).observations.filter(
+  const full = (await pipeline.processStill(frameOf(image))).observations.filter(
     (o): o is Observation & { expression: Float32Array } => o.expression !== undefined,
   );
   for (const face of full) {
@@ -67,7 +67,7 @@ for (let n = 1; n <= 6; n++) {
       );
       const cx = (face.box.x + face.box.w / 2) * scale;
       const cy = (face.box.y + face.box.h / 2) * scale;
-      const again = (await pipeline.process(frameOf(small), [])).observations.find(
+      const again = (await pipeline.processStill(frameOf(small))).observations.find(
         (o) =>
           o.expression &&
           cx >= o.box.x &&
