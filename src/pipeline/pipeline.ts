@@ -236,12 +236,12 @@ export class Pipeline {
       timingsMs.detect = performance.now() - detectStarted;
     }
 
+    const { stillMeshEveryFrames = 1, irisEveryFrames = 1 } = this.options;
     const { faces, timings } = await this.landmarker.run(
       frame.image,
       jobs.map((j) => {
         const followed = j.hint !== undefined && !j.moved;
         const eyesWanted = j.hint?.needsEyes !== false;
-        const { stillMeshEveryFrames = 1, irisEveryFrames = 1 } = this.options;
         return {
           region: j.region,
           refineEyes: eyesWanted,

@@ -8,6 +8,7 @@
 // its last run or every few readings, and the readings between subtract the bias last measured.
 // Pure: the memory is plain data carried by the face's FaceMesh reading.
 import { type Affine, composeAffine } from '../geometry/affine.js';
+import { boxOfPoints } from '../geometry/face-region.js';
 
 /** A face's yaw corrected for FaceMesh's mirror bias, and what the next reading decides by. */
 export interface MirrorPose {
@@ -39,14 +40,7 @@ const MIRROR_YAW_MOVE_DEG = 2;
  * `cropPx` wide for a region `regionSizePx` wide in the frame).
  */
 export function mirrorsPose(meshCrop: Float32Array, cropPx: number, regionSizePx: number): boolean {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < meshCrop.length; i += 3) {
-    const x = meshCrop[i] ?? 0;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  return ((max - min) * regionSizePx) / cropPx >= MIRROR_MIN_FACE_PX;
+  return (boxOfPoints(meshCrop).w * regionSizePx) / cropPx >= MIRROR_MIN_FACE_PX;
 }
 
 /** Whether this reading (FaceMesh's own yaw `yawDeg`) needs the flipped crop run. */
